@@ -1,0 +1,145 @@
+import yargs from 'yargs'
+import type { Argv, CommandModule } from 'yargs'
+
+import { GLOBAL_OPTIONS, resolveConfig } from '../config.js'
+import { errorMessage, exitCodeFor, isPodctlError, PodctlError } from '../errors.js'
+import { createLogger } from '../log.js'
+import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
+import { isGroup } from './command.js'
+import { COMMANDS } from './commands/index.js'
+import { CommandContext } from './context.js'
+import { createProgress } from './progress.js'
+
+export interface CliIo {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+  signal: AbortSignal
+}
+
+// Parses argv, runs the one command it names and returns the exit status; never throws.
+export async function runCli (args: string[], io: CliIo): Promise<number> {
+  let result: CommandResult | undefined
+  let failure: unknown
+  let jsonErrors = false
+
+  const toModule = (cmd: PodctlCommand): CommandModule => ({
+    command: cmd.command,
+    describe: cmd.describe,
+    aliases: cmd.aliases ?? [],
+    builder: (y: Argv) => {
+      const b = cmd.builder ? cmd.builder(y) : y
+      for (const [ex, desc] of cmd.examples ?? []) b.example(ex, desc)
+      return b
+    },
+    handler: async (argv) => {
+      const a = argv as unknown as Args
+      jsonErrors = a['format'] === 'json'
+      const config = resolveConfig(a)
+      using ctx = new CommandContext({
+        config,
+        log: createLogger(config.logLevel, io.stderr),
+        progress: (label, total) => createProgress(label, total),
+        signal: io.signal,
+      })
+      result = await cmd.run(ctx, a)
+    },
+  })
+  const toGroup = (g: PodctlGroup): CommandModule => ({
+    command: g.command,
+    describe: g.describe,
+    aliases: g.aliases ?? [],
+    builder: (y: Argv) => {
+      for (const sub of g.subcommands) y.command(toModule(sub))
+      return y.demandCommand(1, '').strictCommands()
+    },
+    handler: () => {},
+  })
+
+  const parser = yargs(args)
+    .scriptName('podctl')
+    .usage('Manage pods, containers and networks, and remove them fast and safely\n\nUsage: podctl [options] <command>')
+    .parserConfiguration({ 'strip-aliased': true, 'halt-at-non-option': false })
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .completion('completion', 'Generate a bash/zsh completion script')
+    .demandCommand(1, 'missing command')
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err !== undefined && err !== null) throw err
+      throw translateYargsMessage(msg ?? 'invalid command line', args)
+    })
+  for (const spec of GLOBAL_OPTIONS) {
+    parser.option(spec.flag, { type: 'string', global: true, describe: `${spec.describe} (env ${spec.env}, default ${spec.default})` })
+  }
+  for (const c of COMMANDS) parser.command(isGroup(c) ? toGroup(c) : toModule(c))
+
+  let helpText = ''
+  try {
+    await parser.parseAsync(args, {}, (_err, _argv, output) => { helpText = output })
+  } catch (err) {
+    failure = err
+  }
+  if (failure === undefined && result === undefined && helpText !== '') {
+    io.stdout(helpText.endsWith('\n') ? helpText : helpText + '\n')
+    return 0
+  }
+  if (failure !== undefined) {
+    printError(io, failure, jsonErrors)
+    return exitCodeFor(failure)
+  }
+  if (result === undefined) return 0
+  if (result.stdout !== undefined && result.stdout !== '') io.stdout(result.stdout)
+  const errors = result.errors ?? []
+  for (const e of errors) printError(io, e, jsonErrors)
+  if (result.exitCode !== undefined) return result.exitCode
+  if (errors.length === 0) return 0
+  const codes = errors.map(exitCodeFor)
+  if (codes.includes(1)) return 1
+  if (codes.includes(2)) return 2
+  return Math.max(...codes)
+}
+
+function printError (io: CliIo, err: unknown, json: boolean): void {
+  if (json && isPodctlError(err)) {
+    io.stderr(JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }) + '\n')
+    return
+  }
+  if (!isPodctlError(err) && !(err instanceof TypeError && /^Expected/.test(err.message))) {
+    // A programmer error: keep the stack for debugging, but not in the user's face.
+    if (process.env['PODCTL_DEBUG'] === '1' && err instanceof Error) io.stderr(`${err.stack ?? ''}\n`)
+  }
+  io.stderr(`Error: ${errorMessage(err)}\n`)
+  if (isPodctlError(err) && err.hint !== undefined) io.stderr(`hint: ${err.hint}\n`)
+}
+
+// yargs' words → Podman's: "unknown flag: --x", "unrecognized command `podctl x`".
+function translateYargsMessage (msg: string, args: string[]): PodctlError {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg)
+  if (unknown?.[1] !== undefined) {
+    const names = unknown[1].split(', ')
+    const flag = args.find(a => a.startsWith('-') && names.some(n => a.replace(/^-+/, '').split('=')[0] === n))
+    if (flag !== undefined) {
+      return new PodctlError('INVALID_ARGUMENT', `unknown flag: ${flag.split('=')[0]}`, { hint: `see 'podctl ${commandPath(args)}--help'` })
+    }
+    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${names.join(' ')}\``, { hint: "try 'podctl --help' for more information" })
+  }
+  if (/^Unknown command: /.test(msg)) {
+    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${msg.replace(/^Unknown command: /, '')}\``, { hint: "try 'podctl --help' for more information" })
+  }
+  if (msg === '' || msg === 'missing command') {
+    return new PodctlError('INVALID_ARGUMENT', 'missing command', { hint: "try 'podctl --help' for more information" })
+  }
+  return new PodctlError('INVALID_ARGUMENT', msg.replace(/^./, c => c.toLowerCase()))
+}
+
+function commandPath (args: string[]): string {
+  const words = []
+  for (const a of args) {
+    if (a.startsWith('-')) break
+    words.push(a)
+  }
+  return words.length === 0 ? '' : words.join(' ') + ' '
+}

@@ -1,0 +1,29 @@
+import ora from 'ora'
+
+export interface Progress {
+  tick (n?: number): void
+  done (): void
+}
+
+const noop: Progress = { tick () {}, done () {} }
+
+// A spinner with a counter on stderr, only when stderr is a TTY and the work lasts
+// more than a moment (it appears after showAfterMs).
+export function createProgress (label: string, total: number, opts: { stream?: NodeJS.WriteStream, showAfterMs?: number } = {}): Progress {
+  const stream = opts.stream ?? process.stderr
+  if (stream.isTTY !== true || total <= 1) return noop
+  let finished = 0
+  const spinner = ora({ stream, text: `${label} 0/${total}`, discardStdin: false })
+  const timer = setTimeout(() => spinner.start(), opts.showAfterMs ?? 300)
+  timer.unref()
+  return {
+    tick (n = 1) {
+      finished += n
+      spinner.text = `${label} ${finished}/${total}`
+    },
+    done () {
+      clearTimeout(timer)
+      if (spinner.isSpinning) spinner.stop()
+    },
+  }
+}

@@ -1,0 +1,91 @@
+// Schema migrations, applied in order; PRAGMA user_version holds the count applied.
+// Foreign keys carry the invariants: a dependency row makes SQLite itself refuse to
+// delete a container still depended on, and a pod cannot go while it has members.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE images (
+    id TEXT PRIMARY KEY CHECK (length(id) = 64),
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT ''
+  );
+
+  CREATE TABLE pods (
+    id TEXT PRIMARY KEY CHECK (length(id) = 64),
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    infra_id TEXT REFERENCES containers(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+    shared TEXT NOT NULL DEFAULT '[]',
+    labels TEXT NOT NULL DEFAULT '{}',
+    pod_id_file TEXT,
+    config TEXT NOT NULL DEFAULT '{}'
+  );
+
+  CREATE TABLE containers (
+    id TEXT PRIMARY KEY CHECK (length(id) = 64),
+    name TEXT NOT NULL UNIQUE,
+    image_id TEXT REFERENCES images(id),
+    pod_id TEXT REFERENCES pods(id) DEFERRABLE INITIALLY DEFERRED,
+    is_infra INTEGER NOT NULL DEFAULT 0,
+    command TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL CHECK (state IN ('created', 'running', 'stopped', 'exited', 'removing')),
+    pid INTEGER,
+    exit_code INTEGER,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    stop_signal TEXT NOT NULL DEFAULT 'SIGTERM',
+    stop_timeout INTEGER NOT NULL DEFAULT 10,
+    labels TEXT NOT NULL DEFAULT '{}',
+    namespaces TEXT NOT NULL DEFAULT '{}',
+    cidfile TEXT,
+    auto_remove INTEGER NOT NULL DEFAULT 0,
+    netns_path TEXT,
+    config TEXT NOT NULL DEFAULT '{}',
+    owner_pid INTEGER,
+    owner_start TEXT,
+    removing_since INTEGER
+  );
+  CREATE INDEX containers_pod ON containers(pod_id);
+  CREATE INDEX containers_image ON containers(image_id);
+
+  CREATE TABLE container_deps (
+    container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+    depends_on TEXT NOT NULL REFERENCES containers(id),
+    kind TEXT NOT NULL CHECK (kind IN ('network', 'ipc', 'pid', 'uts', 'requires', 'infra')),
+    PRIMARY KEY (container_id, depends_on, kind),
+    CHECK (container_id <> depends_on)
+  );
+  CREATE INDEX container_deps_target ON container_deps(depends_on);
+
+  CREATE TABLE volumes (
+    name TEXT PRIMARY KEY,
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    mountpoint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    labels TEXT NOT NULL DEFAULT '{}'
+  );
+
+  CREATE TABLE container_volumes (
+    container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+    volume_name TEXT NOT NULL REFERENCES volumes(name),
+    destination TEXT NOT NULL,
+    PRIMARY KEY (container_id, destination)
+  );
+  CREATE INDEX container_volumes_volume ON container_volumes(volume_name);
+
+  CREATE TABLE container_networks (
+    container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+    network TEXT NOT NULL,
+    ifname TEXT NOT NULL,
+    static_ip TEXT,
+    result TEXT,
+    PRIMARY KEY (container_id, network),
+    UNIQUE (container_id, ifname)
+  );
+  CREATE INDEX container_networks_network ON container_networks(network);
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length

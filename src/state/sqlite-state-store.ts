@@ -1,0 +1,106 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import Database from 'better-sqlite3'
+
+import { errorMessage, PodctlError } from '../errors.js'
+import { MIGRATIONS } from './schema.js'
+
+export const BUSY_TIMEOUT_MS = 30_000
+
+// The one SQLite handle of a process. Writes go through write() (BEGIN IMMEDIATE),
+// so two processes never both read-then-write on a stale snapshot.
+export class StateStore implements Disposable {
+  readonly db: Database.Database
+  readonly path: string
+
+  private constructor (db: Database.Database, file: string) {
+    this.db = db
+    this.path = file
+  }
+
+  static open (root: string): StateStore {
+    const file = path.join(root, 'state.db')
+    try {
+      fs.mkdirSync(root, { recursive: true, mode: 0o700 })
+      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+      const store = new StateStore(db, file)
+      store.configure()
+      store.migrate()
+      return store
+    } catch (cause) {
+      if (cause instanceof PodctlError) throw cause
+      throw new PodctlError('STATE_FAILED', `opening state database ${file}: ${errorMessage(cause)}`, { cause })
+    }
+  }
+
+  static openMemory (): StateStore {
+    const store = new StateStore(new Database(':memory:'), ':memory:')
+    store.configure()
+    store.migrate()
+    return store
+  }
+
+  private configure (): void {
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('foreign_keys = ON')
+    const integrity = this.db.pragma('quick_check', { simple: true })
+    if (integrity !== 'ok') throw new PodctlError('STATE_FAILED', `state database ${this.path} is corrupt: ${String(integrity)}`, { hint: 'run podctl system check' })
+  }
+
+  private migrate (): void {
+    const version = (): number => this.db.pragma('user_version', { simple: true }) as number
+    if (version() > MIGRATIONS.length) {
+      throw new PodctlError('STATE_FAILED', `state database ${this.path} has schema version ${version()}, newer than this podctl (${MIGRATIONS.length})`)
+    }
+    if (version() === MIGRATIONS.length) return
+    this.write(() => {
+      // Re-read inside the lock: another process may have migrated meanwhile.
+      for (let v = version(); v < MIGRATIONS.length; v++) {
+        this.db.exec(MIGRATIONS[v]!)
+        this.db.pragma(`user_version = ${v + 1}`)
+      }
+    })
+  }
+
+  get schemaVersion (): number {
+    return this.db.pragma('user_version', { simple: true }) as number
+  }
+
+  // Runs fn in one BEGIN IMMEDIATE transaction; it commits or rolls back whole.
+  write<T> (fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate()
+    } catch (err) {
+      throw wrapSqliteError(err)
+    }
+  }
+
+  // A consistent snapshot for several reads.
+  read<T> (fn: () => T): T {
+    try {
+      return this.db.transaction(fn).deferred()
+    } catch (err) {
+      throw wrapSqliteError(err)
+    }
+  }
+
+  close (): void {
+    if (this.db.open) this.db.close()
+  }
+
+  [Symbol.dispose] (): void {
+    this.close()
+  }
+}
+
+function wrapSqliteError (err: unknown): unknown {
+  if (err instanceof PodctlError) return err
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    return new PodctlError('STATE_FAILED', `state database: ${errorMessage(err)}`, { cause: err })
+  }
+  return err
+}

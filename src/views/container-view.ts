@@ -1,0 +1,82 @@
+import { humanDuration } from '../cli/render.js'
+import type { StateStore } from '../state/sqlite-state-store.js'
+import type { ContainerRecord, ImageRecord, PodRecord } from '../state/types.js'
+
+// The `ps --format json` entry, with Podman's field names.
+export interface ContainerListEntry {
+  AutoRemove: boolean
+  Command: string[]
+  Created: number
+  CreatedAt: string
+  ExitCode: number
+  Exited: boolean
+  ExitedAt: number
+  Id: string
+  Image: string
+  ImageID: string
+  IsInfra: boolean
+  Labels: Record<string, string> | null
+  Names: string[]
+  Networks: string[]
+  Pid: number
+  Pod: string
+  PodName: string
+  StartedAt: number
+  State: string
+  Status: string
+}
+
+export interface ViewLookups {
+  images: Map<string, ImageRecord>
+  pods: Map<string, PodRecord>
+  networks: Map<string, string[]>
+}
+
+export function loadViewLookups (store: StateStore): ViewLookups {
+  const images = new Map((store.db.prepare('SELECT id, name, created_at AS createdAt, size, source FROM images').all() as ImageRecord[]).map(i => [i.id as string, i]))
+  const pods = new Map((store.db.prepare('SELECT id, name FROM pods').all() as PodRecord[]).map(p => [p.id as string, p]))
+  const networks = new Map<string, string[]>()
+  for (const r of store.db.prepare('SELECT container_id AS c, network AS n FROM container_networks ORDER BY network').all() as { c: string, n: string }[]) {
+    networks.set(r.c, [...(networks.get(r.c) ?? []), r.n])
+  }
+  return { images, pods, networks }
+}
+
+const secs = (ms: number | null): number => ms === null ? 0 : Math.floor(ms / 1000)
+
+export function containerStatus (c: ContainerRecord, now = Date.now()): string {
+  switch (c.state) {
+    case 'created': return 'Created'
+    case 'running': return `Up ${humanDuration(now - (c.startedAt ?? now))}`
+    case 'stopped':
+    case 'exited': return `Exited (${c.exitCode ?? 0}) ${humanDuration(now - (c.finishedAt ?? now))} ago`
+    case 'removing': return 'Removing'
+  }
+}
+
+export function toListEntry (c: ContainerRecord, lk: ViewLookups, now = Date.now()): ContainerListEntry {
+  const image = c.imageId === null ? undefined : lk.images.get(c.imageId)
+  const pod = c.podId === null ? undefined : lk.pods.get(c.podId)
+  return {
+    AutoRemove: c.autoRemove,
+    Command: c.command,
+    Created: secs(c.createdAt),
+    CreatedAt: `${humanDuration(now - c.createdAt)} ago`,
+    ExitCode: c.exitCode ?? 0,
+    Exited: c.state === 'exited' || c.state === 'stopped',
+    ExitedAt: c.finishedAt === null ? -62135596800 : secs(c.finishedAt),
+    Id: c.id,
+    Image: image?.name ?? '',
+    ImageID: c.imageId ?? '',
+    IsInfra: c.isInfra,
+    Labels: Object.keys(c.labels).length === 0 ? null : c.labels,
+    Names: [c.name],
+    Networks: lk.networks.get(c.id) ?? [],
+    Pid: c.state === 'running' ? (c.pid ?? 0) : 0,
+    Pod: c.podId ?? '',
+    PodName: pod?.name ?? '',
+    StartedAt: c.startedAt === null ? -62135596800 : secs(c.startedAt),
+    State: c.state,
+    Status: containerStatus(c, now),
+  }
+}

@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+
+import { runCli } from '../../src/cli/cli.js'
+
+export interface CliRun { code: number, stdout: string, stderr: string }
+
+export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/cmd/podctl.js')
+
+// Runs the CLI in this process (fast, for parsing and rendering tests).
+export async function runInProcess (args: string[]): Promise<CliRun> {
+  let stdout = ''; let stderr = ''
+  const code = await runCli(args, { stdout: s => { stdout += s }, stderr: s => { stderr += s }, signal: new AbortController().signal })
+  return { code, stdout, stderr }
+}
+
+// Runs the built CLI as a separate process, as a user would.
+export function runPodctl (args: string[], opts: { env?: NodeJS.ProcessEnv, input?: string, timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PODCTL_BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''; let stderr = ''
+    child.stdout.on('data', d => { stdout += d })
+    child.stderr.on('data', d => { stderr += d })
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000)
+    child.on('error', reject)
+    child.on('close', code => { clearTimeout(timer); resolve({ code: code ?? 128, stdout, stderr }) })
+    child.stdin.end(opts.input ?? '')
+  })
+}

@@ -122,15 +122,15 @@ function translateYargsMessage (msg: string, args: string[]): PodctlError {
     const names = unknown[1].split(', ')
     const flag = args.find(a => a.startsWith('-') && names.some(n => a.replace(/^-+/, '').split('=')[0] === n))
     if (flag !== undefined) {
-      return new PodctlError('INVALID_ARGUMENT', `unknown flag: ${flag.split('=')[0]}`, { hint: `see 'podctl ${commandPath(args)}--help'` })
+      return new PodctlError('INVALID_ARGUMENT', `unknown flag: ${flag.split('=')[0]}\nSee 'podctl ${commandPath(args)}--help'`)
     }
-    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${names.join(' ')}\``, { hint: "try 'podctl --help' for more information" })
+    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${names.join(' ')}\`\nTry 'podctl --help' for more information`)
   }
   if (/^Unknown command: /.test(msg)) {
-    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${msg.replace(/^Unknown command: /, '')}\``, { hint: "try 'podctl --help' for more information" })
+    return new PodctlError('INVALID_ARGUMENT', `unrecognized command \`podctl ${msg.replace(/^Unknown command: /, '')}\`\nTry 'podctl --help' for more information`)
   }
   if (msg === '' || msg === 'missing command') {
-    return new PodctlError('INVALID_ARGUMENT', 'missing command', { hint: "try 'podctl --help' for more information" })
+    return new PodctlError('INVALID_ARGUMENT', `missing command\nTry 'podctl ${commandPath(args)}--help' for more information`)
   }
   return new PodctlError('INVALID_ARGUMENT', msg.replace(/^./, c => c.toLowerCase()))
 }

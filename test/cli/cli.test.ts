@@ -26,13 +26,13 @@ test('ps prints the Podman table header; container ls is the same command', () =
 test('unknown flag: Podman wording, exit 125', async () => {
   const r = await runInProcess(['ps', '--bogus'])
   assert.is(r.code, 125)
-  assert.is(r.stderr, "Error: unknown flag: --bogus\nhint: see 'podctl ps --help'\n")
+  assert.is(r.stderr, "Error: unknown flag: --bogus\nSee 'podctl ps --help'\n")
 })
 
 test('unknown command: exit 125', async () => {
   const r = await runInProcess(['frobnicate'])
   assert.is(r.code, 125)
-  assert.is(r.stderr, "Error: unrecognized command `podctl frobnicate`\nhint: try 'podctl --help' for more information\n")
+  assert.is(r.stderr, "Error: unrecognized command `podctl frobnicate`\nTry 'podctl --help' for more information\n")
 })
 
 test('bad global flags: exit 125 with the flag named', async () => {

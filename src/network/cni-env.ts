@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+import type { PodctlConfig } from '../config.js'
+import { invalidArgument, PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import type { Logger } from '../log.js'
+import { listNetworkUsers } from '../state/network-rows.js'
+import type { StateStore } from '../state/sqlite-state-store.js'
+import { removeFileDurable, writeFileAtomic } from './atomic-write.js'
+import type { NetworkConfig } from './cni-config.js'
+import { isPodctlOwned, podctlFileName } from './cni-config.js'
+import type { ConfigWalk } from './config-walk.js'
+import { findNetwork, walkConfigDir } from './config-walk.js'
+import type { CreateNetworkOptions } from './conflist-build.js'
+import { CNI_VERSION } from './conflist-build.js'
+import { planNetwork, validateCreateOptions } from './create-plan.js'
+import type { DirLock } from './dir-lock.js'
+import { dirLockFor } from './dir-lock.js'
+import { readHostRoutes } from './host-routes.js'
+import type { NetworkInspect } from './network-info.js'
+import { driverOf, inspectNetwork, interfaceOf, ipamOf } from './network-info.js'
+import type { AttachResult, DetachRequest, NetworkRequest } from './network-attach.js'
+import { attachNetworks, detachNetworks } from './network-attach.js'
+import { readCachedAttachments } from './result-cache.js'
+
+export const DEFAULT_NETWORK = 'podctl'
+export const DEFAULT_BRIDGE = 'podctl0'
+export const DEFAULT_SUBNET = '10.88.0.0/16'
+
+export type CniPaths = Pick<PodctlConfig, 'cniConfigDir' | 'cniPluginDirs' | 'cniCacheDir' | 'runroot'>
+
+export interface CNIEnvOptions {
+  config: CniPaths
+  log: Logger
+  store?: StateStore
+  signal?: AbortSignal
+  lockTimeoutMs?: number
+  pluginTimeoutMs?: number
+}
+
+export interface RemoveNetworkOptions {
+  force?: boolean
+  // With force: removes the containers using the network (the removal engine).
+  removeUsers?: (containerIds: string[]) => Promise<void>
+}
+
+// The single owner of the CNI config dir: every read walks it once under a shared
+// flock, every change re-walks it under the exclusive flock and writes atomically.
+export class CNIEnv {
+  readonly config: CniPaths
+  readonly log: Logger
+  private readonly store: StateStore | undefined
+  private readonly signal: AbortSignal | undefined
+  private readonly lock: DirLock
+  private readonly pluginTimeoutMs: number | undefined
+
+  constructor (opts: CNIEnvOptions) {
+    this.config = opts.config
+    this.log = opts.log
+    this.store = opts.store
+    this.signal = opts.signal
+    this.lock = dirLockFor(opts.config.cniConfigDir, opts.lockTimeoutMs)
+    this.pluginTimeoutMs = opts.pluginTimeoutMs
+  }
+
+  static fromHost (host: Host): CNIEnv {
+    return new CNIEnv({ config: host.config, log: host.log, store: host.store, signal: host.signal })
+  }
+
+  // host-local keeps allocations under <cniCacheDir>/networks (its default in production).
+  get ipamDataDir (): string {
+    return path.join(this.config.cniCacheDir, 'networks')
+  }
+
+  // One walk of the config dir under the shared lock, default network ensured.
+  async walk (): Promise<ConfigWalk> {
+    const walk = await this.lock.withLock('shared', () => walkConfigDir(this.config.cniConfigDir, this.log))
+    if (walk.byName.has(DEFAULT_NETWORK)) return walk
+    return this.lock.withLock('exclusive', async () => {
+      const again = await walkConfigDir(this.config.cniConfigDir, this.log)
+      if (again.byName.has(DEFAULT_NETWORK)) return again
+      const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [DEFAULT_SUBNET], interfaceName: DEFAULT_BRIDGE }, { ...again, networks: [] }, [], this.ipamDataDir)
+      await this.writeConflist(DEFAULT_NETWORK, conf)
+      return walkConfigDir(this.config.cniConfigDir, this.log)
+    })
+  }
+
+  async list (): Promise<NetworkConfig[]> {
+    return (await this.walk()).networks
+  }
+
+  async inspect (nameOrId: string): Promise<NetworkInspect> {
+    return inspectNetwork(findNetwork(await this.walk(), nameOrId))
+  }
+
+  // Creates podctl-<name>.conflist; returns what `network inspect` shows for it.
+  async create (opts: CreateNetworkOptions): Promise<NetworkInspect> {
+    validateCreateOptions(opts)
+    await this.walk()
+    return this.lock.withLock('exclusive', async () => {
+      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+      const conf = planNetwork(opts, walk, readHostRoutes(), this.ipamDataDir)
+      const file = await this.writeConflist(opts.name, conf)
+      return inspectNetwork({ name: opts.name, cniVersion: CNI_VERSION, plugins: conf['plugins'] as NetworkConfig['plugins'], args: conf['args'] as Record<string, unknown>, file, bytes: '', mtimeMs: Date.now() })
+    })
+  }
+
+  // Containers using a network: state rows plus cached CNI results naming it.
+  async users (name: string): Promise<string[]> {
+    const fromDb = this.store === undefined ? [] : this.store.read(() => listNetworkUsers(this.store!, name))
+    const cached = await readCachedAttachments(this.config.cniCacheDir, f => f.startsWith(`${name}-`))
+    return [...new Set([...fromDb, ...cached.filter(c => c.networkName === name).map(c => c.containerId)])].sort()
+  }
+
+  // Removes a podctl network; returns its name. In use: IN_USE (exit 2) unless force,
+  // which first removes the users through opts.removeUsers.
+  async remove (nameOrId: string, opts: RemoveNetworkOptions = {}): Promise<string> {
+    const net = findNetwork(await this.walk(), nameOrId)
+    checkRemovable(net)
+    const users = await this.users(net.name)
+    if (users.length > 0) {
+      if (opts.force !== true) throw inUseError(net.name, users)
+      if (opts.removeUsers === undefined) throw new PodctlError('IN_USE', `network ${net.name} is used by containers ${users.join(', ')} and nothing here can remove them`)
+      await opts.removeUsers(users)
+    }
+    return this.lock.withLock('exclusive', async () => {
+      const current = findNetwork(await walkConfigDir(this.config.cniConfigDir, this.log), net.name)
+      checkRemovable(current)
+      const now = await this.users(current.name)
+      if (now.length > 0) throw inUseError(current.name, now)
+      await this.deleteNetwork(current)
+      return current.name
+    })
+  }
+
+  // Removes every unused podctl network except the default; returns their names.
+  async prune (keep: (n: NetworkInspect) => boolean = () => false): Promise<string[]> {
+    await this.walk()
+    return this.lock.withLock('exclusive', async () => {
+      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+      const removed: string[] = []
+      for (const net of walk.networks) {
+        if (net.name === DEFAULT_NETWORK || !isPodctlOwned(net) || keep(inspectNetwork(net))) continue
+        if ((await this.users(net.name)).length > 0) continue
+        await this.deleteNetwork(net)
+        removed.push(net.name)
+      }
+      return removed
+    })
+  }
+
+  // Sets up the container's netns and attaches it to each network in order (eth0, eth1, …).
+  async attach (containerId: string, requests: readonly NetworkRequest[]): Promise<AttachResult> {
+    return attachNetworks(this.attachDeps(), containerId, requests)
+  }
+
+  // Tears down the container's attachments (all, or the named ones) and removes its netns.
+  async detach (containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
+    return detachNetworks(this.attachDeps(), containerId, requests)
+  }
+
+  private attachDeps (): Parameters<typeof attachNetworks>[0] {
+    const deps: Parameters<typeof attachNetworks>[0] = { config: this.config, log: this.log, walk: () => this.walk() }
+    if (this.signal !== undefined) deps.signal = this.signal
+    if (this.pluginTimeoutMs !== undefined) deps.pluginTimeoutMs = this.pluginTimeoutMs
+    return deps
+  }
+
+  private async writeConflist (name: string, conf: Record<string, unknown>): Promise<string> {
+    await fs.mkdir(this.config.cniConfigDir, { recursive: true, mode: 0o755 })
+    const file = path.join(this.config.cniConfigDir, podctlFileName(name))
+    await writeFileAtomic(file, JSON.stringify(conf, null, 2) + '\n')
+    return file
+  }
+
+  // Under the exclusive lock: the file, then the bridge and IPAM dir podctl made for it.
+  private async deleteNetwork (net: NetworkConfig): Promise<void> {
+    await removeFileDurable(net.file)
+    const iface = interfaceOf(net)
+    if (driverOf(net) === 'bridge' && iface !== '' && existsSync(path.join('/sys/class/net', iface))) {
+      await deleteLink(iface).catch(err => this.log.warn(`removing bridge ${iface} of network ${net.name}: ${(err as Error).message}`))
+    }
+    if (ipamOf(net)['dataDir'] === this.ipamDataDir) {
+      await fs.rm(path.join(this.ipamDataDir, net.name), { recursive: true, force: true })
+    }
+  }
+}
+
+function checkRemovable (net: NetworkConfig): void {
+  if (net.name === DEFAULT_NETWORK) throw invalidArgument(`default network ${DEFAULT_NETWORK} cannot be removed`)
+  if (!isPodctlOwned(net)) {
+    throw invalidArgument(`network ${net.name} is defined in ${net.file}, which podctl does not manage`, 'remove it with the tool that created it')
+  }
+}
+
+function inUseError (name: string, users: readonly string[]): PodctlError {
+  return new PodctlError('IN_USE', `"${name}" has associated containers with it (${users.join(', ')}). Use -f to forcibly delete containers and pods: network is being used`)
+}
+
+function deleteLink (iface: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['link', 'del', iface], { timeout: 30_000 }, (err, _o, stderr) => {
+      if (err === null || /Cannot find device/.test(String(stderr))) resolve()
+      else reject(new Error(String(stderr).trim() || err.message))
+    })
+  })
+}
+

@@ -1,0 +1,13 @@
+// The network module's public API: CNIEnv owns the CNI config dir and container attachments.
+export { CNIEnv, DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET } from './cni-env.js'
+export type { CniPaths, CNIEnvOptions, RemoveNetworkOptions } from './cni-env.js'
+export type { NetworkConfig, PluginConf } from './cni-config.js'
+export type { ConfigWalk } from './config-walk.js'
+export { DRIVERS } from './conflist-build.js'
+export type { CreateNetworkOptions, Driver } from './conflist-build.js'
+export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_FILE_NAME } from './dir-lock.js'
+export { netnsPathFor } from './netns.js'
+export type { AttachedNetwork, AttachResult, DetachRequest, NetworkRequest } from './network-attach.js'
+export { inspectNetwork, networkId } from './network-info.js'
+export type { NetworkInspect } from './network-info.js'
+export { cacheFileFor } from './result-cache.js'

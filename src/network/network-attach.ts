@@ -1,0 +1,173 @@
+import { errorMessage, invalidArgument, PodctlError } from '../errors.js'
+import type { Logger } from '../log.js'
+import { cidrContains, parseIp } from './cidr.js'
+import type { NetworkConfig } from './cni-config.js'
+import { parseNetworkConfig } from './cni-config.js'
+import type { CniPaths } from './cni-env.js'
+import type { ConfigWalk } from './config-walk.js'
+import { findNetwork } from './config-walk.js'
+import { validateInterfaceName } from './conflist-build.js'
+import { KeyedQueue } from './keyed-queue.js'
+import { createNetns, isNetnsMounted, netnsPathFor, removeNetns } from './netns.js'
+import { subnetsOf } from './network-info.js'
+import type { ChainContext } from './plugin-chain.js'
+import { addNetwork, cniArgsFor, delNetwork, formatCniArgs } from './plugin-chain.js'
+import { findPlugin } from './plugin-exec.js'
+import type { CachedAttachment } from './result-cache.js'
+import { cachedConfigText, readCachedAttachments, removeCachedAttachment, writeCachedAttachment } from './result-cache.js'
+
+export interface NetworkRequest { name: string, ifname?: string, staticIp?: string }
+export interface DetachRequest { name: string, ifname?: string }
+export interface AttachedNetwork { network: string, ifname: string, ips: string[], result: Record<string, unknown> }
+export interface AttachResult { netnsPath: string, networks: AttachedNetwork[] }
+
+export interface AttachDeps {
+  config: CniPaths
+  log: Logger
+  walk: () => Promise<ConfigWalk>
+  signal?: AbortSignal
+  pluginTimeoutMs?: number
+}
+
+const CONTAINER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/
+// One container's attachments change one after another (the CNI spec forbids parallel
+// calls for one container); different containers proceed in parallel.
+const perContainer = new KeyedQueue()
+
+function chainContext (deps: AttachDeps, containerId: string, netns: string): ChainContext {
+  const ctx: ChainContext = { containerId, netns, pluginDirs: deps.config.cniPluginDirs, log: deps.log }
+  if (deps.pluginTimeoutMs !== undefined) ctx.timeoutMs = deps.pluginTimeoutMs
+  if (deps.signal !== undefined) ctx.signal = deps.signal
+  return ctx
+}
+
+function checkRequests (containerId: string, requests: readonly NetworkRequest[]): Required<Pick<NetworkRequest, 'name' | 'ifname'>>[] {
+  if (!CONTAINER_ID.test(containerId)) throw invalidArgument(`invalid container ID ${JSON.stringify(containerId)} for networking`)
+  if (requests.length === 0) throw invalidArgument('no networks to attach')
+  const out = requests.map((r, i) => ({ name: r.name, ifname: validateInterfaceName(r.ifname ?? `eth${i}`) }))
+  const seen = new Set<string>()
+  for (const r of out) {
+    if (seen.has(`n:${r.name}`)) throw invalidArgument(`network ${r.name} given more than once`)
+    if (seen.has(`i:${r.ifname}`)) throw invalidArgument(`interface name ${r.ifname} given more than once`)
+    seen.add(`n:${r.name}`); seen.add(`i:${r.ifname}`)
+  }
+  return out
+}
+
+function checkStaticIp (net: NetworkConfig, ip: string): void {
+  const parsed = parseIp(ip)
+  if (parsed === undefined) throw invalidArgument(`invalid static IP ${JSON.stringify(ip)} for network ${net.name}`)
+  if (!subnetsOf(net).some(c => cidrContains(c, parsed))) throw invalidArgument(`static IP ${ip} is not in any subnet of network ${net.name}`)
+}
+
+// Creates <runroot>/netns/<id> and runs ADD for each network's plugins in order, caching
+// each result where libcni does. On any failure everything done so far is undone
+// (DEL, cache entry, netns) before the error is rethrown.
+export function attachNetworks (deps: AttachDeps, containerId: string, requests: readonly NetworkRequest[]): Promise<AttachResult> {
+  const wanted = checkRequests(containerId, requests)
+  return perContainer.run(containerId, async () => {
+    const walk = await deps.walk()
+    const nets = wanted.map(w => findNetwork(walk, w.name))
+    requests.forEach((r, i) => { if (r.staticIp !== undefined) checkStaticIp(nets[i]!, r.staticIp) })
+    for (const net of nets) {
+      for (const p of net.plugins) {
+        if (findPlugin(p.type, deps.config.cniPluginDirs) === undefined) {
+          throw new PodctlError('NETWORK_FAILED', `network ${net.name}: failed to find plugin "${p.type}" in path [${deps.config.cniPluginDirs.join(' ')}]`)
+        }
+      }
+    }
+    const netnsPath = netnsPathFor(deps.config.runroot, containerId)
+    await createNetns(netnsPath)
+    const ctx = chainContext(deps, containerId, netnsPath)
+    const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown> }[] = []
+    try {
+      for (const [i, net] of nets.entries()) {
+        const ifname = wanted[i]!.ifname
+        const cniArgs = cniArgsFor(requests[i]!.staticIp)
+        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs))
+        done.push({ net, ifname, cniArgs, result })
+        await writeCachedAttachment(deps.config.cniCacheDir, {
+          kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result,
+        })
+      }
+    } catch (err) {
+      for (const d of done.reverse()) {
+        const errors = await delNetwork(ctx, d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
+        for (const e of errors) deps.log.warn(`undoing network ${d.net.name} of ${containerId}: ${errorMessage(e)}`)
+        await removeCachedAttachment(deps.config.cniCacheDir, d.net.name, containerId, d.ifname).catch(() => {})
+      }
+      await removeNetns(netnsPath).catch(e => deps.log.warn(`removing ${netnsPath}: ${errorMessage(e)}`))
+      throw err
+    }
+    return { netnsPath, networks: done.map(d => ({ network: d.net.name, ifname: d.ifname, ips: ipsOf(d.result!), result: d.result! })) }
+  })
+}
+
+function ipsOf (result: Record<string, unknown>): string[] {
+  const ips = Array.isArray(result['ips']) ? result['ips'] as { address?: unknown }[] : []
+  return ips.flatMap(i => typeof i.address === 'string' ? [i.address] : [])
+}
+
+interface Teardown { name: string, ifname: string, cached?: CachedAttachment }
+
+// Runs DEL for the container's attachments in reverse order with the cached result and
+// ifname, then always removes the cache entries and the netns. A missing netns, cache
+// entry, network or plugin is tolerated, so DEL is idempotent. Throws NETWORK_FAILED
+// (after cleaning up) when a plugin's DEL failed.
+export function detachNetworks (deps: AttachDeps, containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
+  if (!CONTAINER_ID.test(containerId)) return Promise.reject(invalidArgument(`invalid container ID ${JSON.stringify(containerId)} for networking`))
+  return perContainer.run(containerId, async () => {
+    const cached = (await readCachedAttachments(deps.config.cniCacheDir, f => f.includes(`-${containerId}-`)))
+      .filter(c => c.containerId === containerId)
+    const targets: Teardown[] = requests === undefined
+      ? cached.map(c => ({ name: c.networkName, ifname: c.ifName, cached: c })).sort((a, b) => compareIfnames(b.ifname, a.ifname))
+      : requests.map((r, i) => {
+        const hit = cached.find(c => c.networkName === r.name && (r.ifname === undefined || c.ifName === r.ifname))
+        return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}` } : { name: r.name, ifname: hit.ifName, cached: hit }
+      }).reverse()
+    const netnsPath = netnsPathFor(deps.config.runroot, containerId)
+    const ctx = chainContext(deps, containerId, await isNetnsMounted(netnsPath) ? netnsPath : '')
+    const walk = targets.length > 0 ? await deps.walk() : undefined
+    const errors: unknown[] = []
+    for (const t of targets) {
+      const net = configForTeardown(walk!, t, deps.log)
+      if (net !== undefined) {
+        const args = t.cached?.cniArgs ?? cniArgsFor()
+        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
+      }
+      await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
+    }
+    await removeNetns(netnsPath)
+    if (errors.length > 0) {
+      throw new PodctlError('NETWORK_FAILED', `tearing down the network of ${containerId}: ${errors.map(errorMessage).join('; ')}`)
+    }
+  })
+}
+
+// The live config if it still describes what was set up (same plugin types), else the
+// config cached at ADD time; so a network is always torn down by its own plugins.
+function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): NetworkConfig | undefined {
+  const live = walk.byName.get(t.name)
+  let cachedConf: NetworkConfig | undefined
+  const text = t.cached === undefined ? undefined : cachedConfigText(t.cached)
+  if (text !== undefined) {
+    try {
+      cachedConf = parseNetworkConfig(`<cached ${t.name}>`, text, 0, /"plugins"\s*:/.test(text))
+    } catch { /* unusable cache: fall back to the live config */ }
+  }
+  const types = (n: NetworkConfig): string => n.plugins.map(p => p.type).join(',')
+  if (live !== undefined && (cachedConf === undefined || types(live) === types(cachedConf))) return live
+  if (cachedConf !== undefined) {
+    log.debug(`network ${t.name} changed or vanished since ADD: tearing down with the cached config`)
+    return cachedConf
+  }
+  log.warn(`network ${t.name} not found and no cached config: nothing to tear down for ${t.ifname}`)
+  return undefined
+}
+
+function compareIfnames (a: string, b: string): number {
+  const na = /(\d+)$/.exec(a); const nb = /(\d+)$/.exec(b)
+  const pa = na === null ? a : a.slice(0, na.index); const pb = nb === null ? b : b.slice(0, nb.index)
+  if (pa !== pb || na === null || nb === null) return a < b ? -1 : a > b ? 1 : 0
+  return Number(na[1]) - Number(nb[1])
+}

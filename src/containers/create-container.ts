@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+
+import type { Host } from '../host.js'
+import type { ContainerId } from '../ids.js'
+import { generateId } from '../ids.js'
+import { DEFAULT_ENV } from '../runtime/oci-spec.js'
+import { writeFileAtomic } from '../storage/atomic-file.js'
+import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
+import { mountRootfs } from '../storage/overlay.js'
+import { paths } from '../storage/paths.js'
+import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
+import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
+import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
+import { addContainerVolume, getVolume, insertVolume } from '../state/volume-rows.js'
+import { toConfigColumn } from './container-config.js'
+import type { CreateContainerOptions } from './plan-create.js'
+import { planCreate } from './plan-create.js'
+import { teardownContainerStorage } from './teardown.js'
+
+export type { CreateContainerOptions } from './plan-create.js'
+
+// Creates a container: validates everything first, then storage (overlay mounted for the
+// container's lifetime), new volumes, and last the rows in one transaction. Any failure
+// rolls back what this call made: no row, no mount, no dir.
+export async function createContainer (host: Host, o: CreateContainerOptions, infraOf?: PodRecord): Promise<ContainerRecord> {
+  const plan = planCreate(host, o, infraOf)
+  const id = generateId<ContainerId>()
+  const lowerDir = plan.image !== null ? paths.imageRootfs(host.config, plan.image.id) : await ensureInfraRootfs(host)
+  const record: ContainerRecord = {
+    id, name: plan.name, imageId: plan.image?.id ?? null, podId: plan.pod?.id ?? null, isInfra: infraOf !== undefined,
+    command: infraOf !== undefined ? INFRA_COMMAND : o.command, state: 'created', pid: null, exitCode: null,
+    createdAt: Date.now(), startedAt: null, finishedAt: null, stopSignal: plan.stopSignal, stopTimeout: o.stopTimeout ?? 10,
+    labels: o.labels ?? {}, namespaces: plan.namespaces, cidfile: plan.cidfile, autoRemove: o.autoRemove === true,
+    netnsPath: null, ownerPid: null, ownerStart: null, removingSince: null,
+    config: toConfigColumn({
+      imageName: plan.image?.name ?? '', lowerDir, binds: plan.binds, env: [...DEFAULT_ENV, ...(o.env ?? [])], cwd: '/', hostname: id.slice(0, 12),
+    }),
+  }
+  const newVolumes: VolumeRecord[] = []
+  let committed = false
+  let cidfileWritten = false
+  try {
+    fs.mkdirSync(paths.containerStorage(host.config, id), { recursive: true, mode: 0o700 })
+    // Mounted at once, so a failure here is a create failure, not a surprise at start.
+    await mountRootfs(host, id, lowerDir)
+    for (const v of plan.volumes) {
+      if (v.create === false) continue
+      const vol = prepareVolume(host, v.create === 'anonymous' ? { anonymous: true } : { name: v.name })
+      newVolumes.push(vol)
+      v.name = vol.name
+    }
+    host.store.write(() => {
+      for (const vol of newVolumes) if (getVolume(host.store, vol.name) === undefined) insertVolume(host.store, vol)
+      insertContainer(host.store, record)
+      for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
+      for (const v of plan.volumes) addContainerVolume(host.store, { containerId: id, volumeName: v.name, destination: v.destination })
+    })
+    committed = true
+    if (plan.cidfile !== null) {
+      writeFileAtomic(plan.cidfile, id)
+      cidfileWritten = true
+    }
+    return record
+  } finally {
+    if (!committed || (plan.cidfile !== null && !cidfileWritten)) await rollback(host, record, newVolumes, committed)
+  }
+}
+
+async function rollback (host: Host, c: ContainerRecord, newVolumes: VolumeRecord[], committed: boolean): Promise<void> {
+  try {
+    if (committed) {
+      host.store.write(() => {
+        deleteContainerRow(host.store, c.id)
+        for (const v of newVolumes) host.store.db.prepare('DELETE FROM volumes WHERE name = ? AND NOT EXISTS (SELECT 1 FROM container_volumes WHERE volume_name = ?)').run(v.name, v.name)
+      })
+    }
+    await teardownContainerStorage(host, c)
+    for (const v of newVolumes) discardPreparedVolume(host, v.name)
+  } catch (err) {
+    host.log.warn(`rolling back container ${c.id}: ${String(err)}`)
+  }
+}

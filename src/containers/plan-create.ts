@@ -1,0 +1,150 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { invalidArgument, isPodctlError, PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import { validateName } from '../ids.js'
+import type { BindMount } from '../runtime/oci-spec.js'
+import { parseSignal } from '../runtime/signals.js'
+import { findContainerByName, resolveContainer } from '../state/container-rows.js'
+import { resolveImage } from '../state/image-rows.js'
+import { resolvePod } from '../state/pod-rows.js'
+import type { ContainerRecord, DependencyRecord, ImageRecord, Labels, PodRecord } from '../state/types.js'
+import { listContainerVolumes } from '../state/volume-rows.js'
+import { readConfig } from './container-config.js'
+import { generateName } from './names.js'
+import type { NamespaceMode } from './network-mode.js'
+import { parseNamespaceMode, parseNetworkMode, storedMode } from './network-mode.js'
+import { parseVolumeArg, parseVolumesFrom } from './volume-args.js'
+
+export interface CreateContainerOptions {
+  image?: string
+  command: string[]
+  name?: string
+  labels?: Labels
+  env?: string[]
+  stopSignal?: string
+  stopTimeout?: number
+  cidfile?: string
+  // A pod name/ID; 'new:NAME' is handled by the caller (it creates the pod first).
+  pod?: string
+  network?: string
+  ipc?: string
+  pid?: string
+  uts?: string
+  requires?: string[]
+  volumes?: string[]
+  volumesFrom?: string[]
+  autoRemove?: boolean
+}
+
+export interface VolumeUse { name: string, destination: string, readOnly: boolean, create: false | 'named' | 'anonymous' }
+
+// Everything create decided, before any side effect.
+export interface CreatePlan {
+  name: string
+  image: ImageRecord | null
+  pod: PodRecord | null
+  stopSignal: string
+  namespaces: ContainerRecord['namespaces']
+  deps: Omit<DependencyRecord, 'containerId'>[]
+  volumes: VolumeUse[]
+  binds: BindMount[]
+  cidfile: string | null
+}
+
+const SHARE_TO_KIND = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' } as const
+
+// A reference to another container, resolved for create: a miss is a create error (125).
+function resolveTarget (host: Host, ref: string, what: string): ContainerRecord {
+  try {
+    return resolveContainer(host.store, ref)
+  } catch (err) {
+    if (isPodctlError(err) && err.code === 'NO_SUCH_CONTAINER') throw invalidArgument(`${what}: ${err.message}`)
+    throw err
+  }
+}
+
+// Validates every option and resolves every reference; throws before anything is created.
+export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: PodRecord): CreatePlan {
+  const { store } = host
+  if (o.name !== undefined) {
+    try { validateName(o.name) } catch { throw invalidArgument('running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument') }
+    const other = findContainerByName(store, o.name)
+    if (other !== undefined) throw new PodctlError('NAME_IN_USE', `creating container storage: the container name "${o.name}" is already in use by ${other.id}. You have to remove that container to be able to reuse that name: that name is already in use`)
+  }
+  const stopSignal = parseSignal(o.stopSignal ?? 'SIGTERM').name
+  if (o.stopTimeout !== undefined && (!Number.isSafeInteger(o.stopTimeout) || o.stopTimeout < 0)) throw invalidArgument(`invalid stop timeout ${String(o.stopTimeout)}: must be a non-negative whole number of seconds`)
+  if (infraOf === undefined && o.command.length === 0) throw invalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  const image = infraOf !== undefined ? null : resolveImage(store, o.image ?? '')
+  const pod = infraOf ?? (o.pod === undefined ? null : resolvePod(store, o.pod))
+
+  const namespaces: ContainerRecord['namespaces'] = {}
+  const deps: Omit<DependencyRecord, 'containerId'>[] = []
+  const given: Record<'network' | 'ipc' | 'pid' | 'uts', NamespaceMode> = {
+    network: parseNetworkMode(o.network), ipc: parseNamespaceMode('ipc', o.ipc), pid: parseNamespaceMode('pid', o.pid), uts: parseNamespaceMode('uts', o.uts),
+  }
+  const sharedWithInfra = new Set<string>()
+  if (pod !== null && infraOf === undefined && pod.infraId !== null) {
+    for (const s of pod.shared) if (s in SHARE_TO_KIND) sharedWithInfra.add(SHARE_TO_KIND[s as keyof typeof SHARE_TO_KIND])
+    deps.push({ dependsOn: pod.infraId, kind: 'infra' })
+  }
+  for (const kind of ['network', 'ipc', 'pid', 'uts'] as const) {
+    const m = given[kind]
+    if (sharedWithInfra.has(kind)) {
+      const flag = kind
+      if ({ network: o.network, ipc: o.ipc, pid: o.pid, uts: o.uts }[kind] !== undefined) throw invalidArgument(`--${flag} cannot be set for a container in pod ${pod!.name}: the pod shares its ${kind} namespace`)
+      namespaces[kind] = `container:${pod!.infraId!}`
+      continue
+    }
+    if (m.kind === 'container') {
+      const t = resolveTarget(host, m.ref, `--${kind} container:${m.ref}`)
+      namespaces[kind] = storedMode(m, t.id)
+      deps.push({ dependsOn: t.id, kind })
+    } else {
+      namespaces[kind] = storedMode(m)
+    }
+  }
+  for (const ref of o.requires ?? []) {
+    for (const r of ref.split(',').filter(Boolean)) deps.push({ dependsOn: resolveTarget(host, r, `--requires ${r}`).id, kind: 'requires' })
+  }
+
+  const volumes: VolumeUse[] = []
+  const binds: BindMount[] = []
+  const seen = new Set<string>()
+  const claim = (d: string): void => {
+    if (seen.has(d)) throw invalidArgument(`${d}: duplicate mount destination`)
+    seen.add(d)
+  }
+  for (const arg of o.volumes ?? []) {
+    const v = parseVolumeArg(arg)
+    claim(v.destination)
+    if (v.kind === 'bind') binds.push({ source: v.source, destination: v.destination, readOnly: v.readOnly })
+    else if (v.kind === 'named') volumes.push({ name: v.name, destination: v.destination, readOnly: v.readOnly, create: store.db.prepare('SELECT 1 FROM volumes WHERE name = ?').get(v.name) === undefined ? 'named' : false })
+    else volumes.push({ name: '', destination: v.destination, readOnly: v.readOnly, create: 'anonymous' })
+  }
+  for (const arg of o.volumesFrom ?? []) {
+    const { ref, readOnly } = parseVolumesFrom(arg)
+    const src = resolveTarget(host, ref, `--volumes-from ${ref}`)
+    for (const cv of listContainerVolumes(store, src.id)) {
+      if (seen.has(cv.destination)) continue
+      claim(cv.destination)
+      volumes.push({ name: cv.volumeName, destination: cv.destination, readOnly: readOnly ?? false, create: false })
+    }
+    for (const b of readConfig(src).binds) {
+      if (seen.has(b.destination)) continue
+      claim(b.destination)
+      binds.push({ ...b, readOnly: readOnly ?? b.readOnly === true })
+    }
+  }
+
+  let cidfile: string | null = null
+  if (o.cidfile !== undefined) {
+    if (o.cidfile === '') throw invalidArgument('--cidfile must not be empty')
+    cidfile = path.resolve(o.cidfile)
+    if (fs.existsSync(cidfile)) throw invalidArgument(`container id file exists. Ensure another container is not using it or delete it: ${cidfile}`)
+    if (!fs.existsSync(path.dirname(cidfile))) throw invalidArgument(`opening cidfile: open ${cidfile}: no such file or directory`)
+  }
+  const name = o.name ?? (infraOf !== undefined ? `${infraOf.id.slice(0, 12)}-infra` : generateName(store))
+  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile }
+}

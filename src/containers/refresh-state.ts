@@ -1,0 +1,25 @@
+import type { Host } from '../host.js'
+import { runtimeList } from '../runtime/oci-runtime.js'
+import { isProcessAlive } from '../runtime/proc-status.js'
+import { listContainers } from '../state/container-rows.js'
+import type { ContainerRecord } from '../state/types.js'
+import { readConfig } from './container-config.js'
+import { recordExit } from './record-exit.js'
+
+// Brings rows that say 'running' in line with the runtime: one `runtime list` for all of
+// them (not one exec each); a container whose process is gone becomes 'exited'.
+export async function refreshContainerStates (host: Host, only?: readonly ContainerRecord[]): Promise<number> {
+  const rows = (only ?? listContainers(host.store)).filter(c => c.state === 'running')
+  if (rows.length === 0) return 0
+  const known = await runtimeList(host)
+  let changed = 0
+  for (const c of rows) {
+    const st = known.get(c.id)
+    const alive = st !== undefined && st.status === 'running' && isProcessAlive(st.pid, readConfig(c).pidStart)
+    if (!alive) {
+      recordExit(host, c.id, null)
+      changed++
+    }
+  }
+  return changed
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import { generateSpec } from '../runtime/oci-spec.js'
+import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
+import { runtimeCreate, runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
+import { readStartTime } from '../runtime/proc-status.js'
+import { writeFileAtomic } from '../storage/atomic-file.js'
+import { mountRootfs } from '../storage/overlay.js'
+import { paths } from '../storage/paths.js'
+import { getContainer, listDependenciesOf, updateContainer } from '../state/container-rows.js'
+import type { ContainerRecord } from '../state/types.js'
+import { listContainerVolumes } from '../state/volume-rows.js'
+import { readConfig } from './container-config.js'
+import { namespaceSetting, prepareNetworks } from './network-mode.js'
+import { recordExit } from './record-exit.js'
+
+// Starts the container (and first whatever it depends on that is not running). A running
+// container is left as it is. The process runs detached; its stdio goes to ctr.log.
+export async function startContainer (host: Host, c: ContainerRecord, visiting = new Set<string>()): Promise<ContainerRecord> {
+  if (visiting.has(c.id)) throw new PodctlError('DEPENDENCY_CYCLE', `container ${c.id} depends on itself through its dependencies`)
+  visiting.add(c.id)
+  if (c.state === 'removing') throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being removed: container state improper`)
+  const st = await runtimeState(host, c.id)
+  if (st?.status === 'running' && c.state === 'running') return c
+  if (st !== undefined) {
+    recordExit(host, c.id, null)
+    await runtimeDelete(host, c.id)
+  }
+  for (const d of listDependenciesOf(host.store, c.id)) {
+    const dep = getContainer(host.store, d.dependsOn)
+    if (dep !== undefined && dep.state !== 'running') await startContainer(host, dep, visiting)
+  }
+  const fresh = getContainer(host.store, c.id) ?? c
+  return await launch(host, fresh)
+}
+
+async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord> {
+  const cfg = readConfig(c)
+  const bundle = paths.bundle(host.config, c.id)
+  const pidFile = paths.pidFile(host.config, c.id)
+  if (!fs.existsSync(cfg.lowerDir)) throw new PodctlError('STORAGE_FAILED', `image files of container ${c.id} are missing: ${cfg.lowerDir}`)
+  const rootfs = await mountRootfs(host, c.id, cfg.lowerDir)
+  const netns = await prepareNetworks(host, c)
+  const namespaces = {} as Record<NamespaceKind, NamespaceSetting>
+  for (const k of ['network', 'ipc', 'pid', 'uts'] as const) namespaces[k] = namespaceSetting(host, c, k, netns)
+  const volumeBinds = listContainerVolumes(host.store, c.id).map(v => ({ source: paths.volumeData(host.config, v.volumeName), destination: v.destination }))
+  const spec = generateSpec({
+    id: c.id, hostname: cfg.hostname, args: c.command, env: cfg.env, cwd: cfg.cwd, rootfs, namespaces,
+    binds: [...volumeBinds, ...cfg.binds], cgroupsPath: `podctl-${c.id}`,
+  })
+  fs.mkdirSync(bundle, { recursive: true, mode: 0o700 })
+  fs.rmSync(pidFile, { force: true })
+  writeFileAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
+  await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
+  try {
+    await runtimeStart(host, c.id)
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim())
+    const pidStart = readStartTime(pid)
+    host.store.write(() => updateContainer(host.store, c.id, {
+      state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
+      config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null },
+    }))
+  } catch (err) {
+    await runtimeDelete(host, c.id).catch(() => {})
+    throw err
+  }
+  return getContainer(host.store, c.id) ?? c
+}

@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import { PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import { runtimeKill, runtimeState } from '../runtime/oci-runtime.js'
+import { catchesSignal, isProcessAlive, readProcStatus, signalCanAct } from '../runtime/proc-status.js'
+import { parseSignal } from '../runtime/signals.js'
+import type { Signal } from '../runtime/signals.js'
+import type { ContainerRecord } from '../state/types.js'
+import { readConfig } from './container-config.js'
+import { recordExit } from './record-exit.js'
+
+export interface StopOutcome { alreadyStopped: boolean, killed: boolean, fastKill: boolean }
+
+export const KILL_WAIT_MS = 15_000
+const POLL_MS = 10
+
+// Resolves true once pid has exited, false when waitMs passes first.
+export async function waitForExit (pid: number, startTime: string | undefined, waitMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + waitMs
+  while (isProcessAlive(pid, startTime)) {
+    if (Date.now() >= deadline) return false
+    await sleep(POLL_MS, undefined, signal === undefined ? {} : { signal })
+  }
+  return true
+}
+
+function stopSignalOf (c: ContainerRecord): Signal {
+  try { return parseSignal(c.stopSignal) } catch { return { name: 'SIGTERM', number: 15 } }
+}
+
+// Stops the container: stop signal, up to timeoutSec (default: its stop timeout), then
+// SIGKILL. Straight to SIGKILL when the stop signal cannot act (init of its own PID namespace
+// without a handler, or ignored). Idempotent; records the exit in the row if the row exists.
+export async function stopContainer (host: Host, c: ContainerRecord, opts: { timeoutSec?: number } = {}): Promise<StopOutcome> {
+  const st = await runtimeState(host, c.id)
+  const startTime = readConfig(c).pidStart
+  const pid = st?.pid ?? 0
+  if (st === undefined || st.status === 'stopped' || pid <= 0 || !isProcessAlive(pid, st.status === 'running' ? startTime : undefined)) {
+    recordExit(host, c.id, null)
+    return { alreadyStopped: true, killed: false, fastKill: false }
+  }
+  const sig = stopSignalOf(c)
+  const timeoutSec = opts.timeoutSec ?? c.stopTimeout
+  const status = readProcStatus(pid)
+  let killed = false
+  let fastKill = false
+  let exitCode = 137
+  if (st.status !== 'running' || timeoutSec === 0 || status === undefined) {
+    killed = true
+  } else if (!signalCanAct(status, sig.number)) {
+    host.log.debug(`container ${c.name}: ${sig.name} cannot act on its init (PID 1 without a handler, or ignored): sending SIGKILL at once`)
+    killed = true
+    fastKill = true
+  } else {
+    const caught = catchesSignal(status, sig.number)
+    await runtimeKill(host, c.id, sig.name)
+    if (await waitForExit(pid, undefined, timeoutSec * 1000, host.signal)) {
+      // The exit status of a process that is not our child cannot be read: a handled stop
+      // signal is taken as a clean exit, an unhandled one as death by that signal.
+      exitCode = caught ? 0 : 128 + sig.number
+    } else {
+      host.log.warn(`StopSignal ${sig.name} failed to stop container ${c.name} in ${timeoutSec} seconds, resorting to SIGKILL`)
+      killed = true
+    }
+  }
+  if (killed) {
+    await runtimeKill(host, c.id, 'KILL', st.status !== 'running')
+    if (!await waitForExit(pid, undefined, KILL_WAIT_MS, host.signal)) {
+      throw new PodctlError('RUNTIME_FAILED', `container ${c.id} did not exit within ${KILL_WAIT_MS / 1000} seconds of SIGKILL`)
+    }
+  }
+  recordExit(host, c.id, exitCode)
+  return { alreadyStopped: false, killed, fastKill }
+}

@@ -1,0 +1,31 @@
+import type { Host } from '../host.js'
+import type { ContainerId } from '../ids.js'
+import { runtimeDelete } from '../runtime/oci-runtime.js'
+import { removeTree } from '../storage/atomic-file.js'
+import { unmountRootfs } from '../storage/overlay.js'
+import { paths } from '../storage/paths.js'
+import type { ContainerRecord } from '../state/types.js'
+
+// The per-container teardown steps the removal engine calls. Each is idempotent ("already
+// gone" is success), works on a half-created container and never deletes rows.
+export { stopContainer } from './stop-container.js'
+export type { StopOutcome } from './stop-container.js'
+
+// runtime delete --force; a container the runtime does not know is success.
+export async function deleteRuntimeContainer (host: Host, id: ContainerId): Promise<void> {
+  await runtimeDelete(host, id)
+}
+
+// Unmounts the rootfs and removes the container's storage dir and OCI bundle dir.
+// Volumes are left alone.
+export async function teardownContainerStorage (host: Host, c: ContainerRecord): Promise<void> {
+  await unmountRootfs(host, c.id)
+  removeTree(paths.containerStorage(host.config, c.id))
+  removeTree(paths.bundle(host.config, c.id))
+}
+
+// rm -rf <root>/volumes/<name>; missing is success.
+export async function removeVolumeData (host: Host, name: string): Promise<void> {
+  if (name === '' || name.includes('/') || name === '.' || name === '..') throw new Error(`Assertion failed: bad volume name ${JSON.stringify(name)}`)
+  removeTree(paths.volume(host.config, name))
+}

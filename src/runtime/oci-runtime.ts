@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+
+import { errorMessage, PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import { paths } from '../storage/paths.js'
+import { execCommand } from './exec-command.js'
+import type { ExecFailure } from './exec-command.js'
+
+// Driver for the runc/crun CLI. Every call: argument array, --root <runroot>/runtime,
+// a bounded timeout, stderr carried into the error.
+export const RUNTIME_TIMEOUT_MS = 30_000
+
+export interface RuntimeState { id: string, status: string, pid: number }
+
+function globalArgs (host: Host): string[] {
+  return ['--root', paths.runtimeRoot(host.config)]
+}
+
+async function run (host: Host, args: string[], timeoutMs = RUNTIME_TIMEOUT_MS): Promise<string> {
+  fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
+  host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
+  const { stdout } = await execCommand(host.config.runtime, [...globalArgs(host), ...args], { timeoutMs, signal: host.signal })
+  return stdout
+}
+
+const isMissing = (err: unknown): boolean => /does not exist|not found|no such file/i.test(errorMessage(err)) &&
+  !/executable file not found/.test(errorMessage(err))
+
+// Creates the container detached: stdio of its process is logFile (stdin /dev/null), so no
+// podctl process has to stay alive. The runtime's own error output lands in logFile too and
+// is quoted in the error.
+export async function runtimeCreate (host: Host, id: string, bundle: string, pidFile: string, logFile: string): Promise<void> {
+  fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
+  const before = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0
+  const out = fs.openSync(logFile, 'a', 0o600)
+  const args = [...globalArgs(host), 'create', '--bundle', bundle, '--pid-file', pidFile, id]
+  host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
+  try {
+    const status = await new Promise<number | string>((resolve, reject) => {
+      const child = spawn(host.config.runtime, args, { stdio: ['ignore', out, out], detached: false })
+      const timer = setTimeout(() => { child.kill('SIGKILL') }, RUNTIME_TIMEOUT_MS)
+      child.on('error', err => { clearTimeout(timer); reject(err) })
+      child.on('exit', (code, sig) => { clearTimeout(timer); resolve(code ?? `signal ${sig ?? '?'}`) })
+    })
+    if (status === 0) return
+    const fd = fs.openSync(logFile, 'r')
+    const buf = Buffer.alloc(Math.min(8192, Math.max(0, fs.fstatSync(fd).size - before)))
+    fs.readSync(fd, buf, 0, buf.length, before)
+    fs.closeSync(fd)
+    const text = buf.toString('utf8').trim()
+    throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: ${text !== '' ? text : `exited with ${status}`}`)
+  } catch (err) {
+    if (err instanceof PodctlError) throw err
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'ENOENT') throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime}: executable file not found in $PATH`, { cause: err })
+    throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: ${errorMessage(err)}`, { cause: err })
+  } finally {
+    fs.closeSync(out)
+  }
+}
+
+export async function runtimeStart (host: Host, id: string): Promise<void> {
+  await run(host, ['start', id])
+}
+
+// Sends sig to the container's init (or all its processes); an exited container is success.
+export async function runtimeKill (host: Host, id: string, signal: string, all = false): Promise<void> {
+  try {
+    await run(host, ['kill', ...(all ? ['--all'] : []), id, signal])
+  } catch (err) {
+    if (isMissing(err) || /not running|process already finished|container not running/i.test(errorMessage(err))) return
+    throw err
+  }
+}
+
+// runc delete --force; "does not exist" is success.
+export async function runtimeDelete (host: Host, id: string): Promise<void> {
+  try {
+    await run(host, ['delete', '--force', id])
+  } catch (err) {
+    if (isMissing(err)) return
+    throw err
+  }
+}
+
+export async function runtimeState (host: Host, id: string): Promise<RuntimeState | undefined> {
+  try {
+    const s = JSON.parse(await run(host, ['state', id])) as { id: string, status: string, pid: number }
+    return { id: s.id, status: s.status, pid: s.pid }
+  } catch (err) {
+    if (isMissing(err) && (err as ExecFailure).exitStatus !== null) return undefined
+    throw err
+  }
+}
+
+// Every container the runtime knows, in one exec.
+export async function runtimeList (host: Host): Promise<Map<string, RuntimeState>> {
+  if (!fs.existsSync(paths.runtimeRoot(host.config))) return new Map()
+  const text = (await run(host, ['list', '--format', 'json'])).trim()
+  const list = (text === '' || text === 'null' ? [] : JSON.parse(text)) as { id: string, status: string, pid: number }[]
+  return new Map(list.map(s => [s.id, { id: s.id, status: s.status, pid: s.pid }]))
+}

@@ -1,0 +1,24 @@
+import path from 'node:path'
+
+import type { PodctlConfig } from '../config.js'
+
+// Where everything lives on disk. Persistent data under --root, runtime state under --runroot.
+// The OCI bundle (config.json, pid file) is under <runroot>/containers/<id>: it is regenerated
+// on every start, so losing it on reboot is harmless. The rootfs layers and ctr.log persist.
+export const paths = {
+  images: (c: PodctlConfig): string => path.join(c.root, 'storage', 'images'),
+  image: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'images', id),
+  imageRootfs: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'images', id, 'rootfs'),
+  containerStorage: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id),
+  containerUpper: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id, 'upper'),
+  containerWork: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id, 'work'),
+  containerRootfs: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id, 'merged'),
+  containerLog: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id, 'ctr.log'),
+  bundle: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id),
+  pidFile: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id, 'pidfile'),
+  runtimeRoot: (c: PodctlConfig): string => path.join(c.runroot, 'runtime'),
+  infraRootfs: (c: PodctlConfig): string => path.join(c.root, 'storage', 'infra-rootfs'),
+  volumes: (c: PodctlConfig): string => path.join(c.root, 'volumes'),
+  volume: (c: PodctlConfig, name: string): string => path.join(c.root, 'volumes', name),
+  volumeData: (c: PodctlConfig, name: string): string => path.join(c.root, 'volumes', name, '_data'),
+}

@@ -1,0 +1,45 @@
+import type { PodctlError } from '../errors.js'
+import type { RemovalEvent } from './events.js'
+
+export type Outcome =
+  | { status: 'removed', removedBy?: number }
+  | { status: 'skipped', reason: string }
+  | { status: 'failed', error: PodctlError }
+
+export interface ContainerOutcome {
+  id: string
+  name: string
+  // The reference as the user typed it; absent for --all/--filter/--latest/--depend extras.
+  input?: string
+  podId: string | null
+  outcome: Outcome
+}
+
+export interface PodOutcome {
+  id: string
+  name: string
+  outcome: Outcome
+  // For a failed pod: the member errors behind it.
+  memberErrors: PodctlError[]
+}
+
+// Exactly one outcome per container and pod the run was asked about.
+export interface RemoveReport {
+  containers: ContainerOutcome[]
+  pods: PodOutcome[]
+  events: RemovalEvent[]
+}
+
+export function outcomeToJson (o: Outcome): Record<string, unknown> {
+  if (o.status === 'failed') return { outcome: 'failed', error: o.error.message, code: o.error.code }
+  if (o.status === 'skipped') return { outcome: 'skipped', reason: o.reason }
+  return o.removedBy === undefined ? { outcome: 'removed' } : { outcome: 'removed', removedBy: o.removedBy }
+}
+
+export function reportToJson (r: RemoveReport): Record<string, unknown> {
+  return {
+    containers: r.containers.map(c => ({ id: c.id, name: c.name, ...(c.input === undefined ? {} : { input: c.input }), pod: c.podId, ...outcomeToJson(c.outcome) })),
+    pods: r.pods.map(p => ({ id: p.id, name: p.name, ...outcomeToJson(p.outcome) })),
+    events: r.events,
+  }
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import { PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import type { ContainerId } from '../ids.js'
+import type { ProcessIdentity } from '../state/claims.js'
+import { claimContainer } from '../state/claims.js'
+import type { ContainerRecord } from '../state/types.js'
+import type { RemovalBackend } from './backend.js'
+import { deleteContainerRows } from './delete-rows.js'
+import type { RemovalStep } from './events.js'
+import { claimedByOther } from './messages.js'
+import type { RunState } from './run-state.js'
+
+export interface StepContext {
+  host: Host
+  backend: RemovalBackend
+  state: RunState
+  me: ProcessIdentity
+  timeoutSec: number | undefined
+  removeVolumes: boolean
+  volumesOf: ReadonlyMap<string, readonly string[]>
+  podTargets: ReadonlySet<string>
+  claimWaitMs: number
+  claimPollMs: number
+  emit: (container: string, step: RemovalStep, error?: string) => void
+}
+
+export interface StepResult {
+  // Set when another live process owned the claim and finished the removal.
+  removedBy?: number
+  podDeleted: boolean
+}
+
+// Removes one container, in DESIGN 3.4 order. Every step is idempotent, and the claim
+// is persisted first, so a run killed anywhere leaves a 'removing' row the next run finishes.
+export async function removeOneContainer (ctx: StepContext, id: string): Promise<StepResult> {
+  const { host, backend, emit } = ctx
+  const signal = host.signal
+  const claimed = await claimOrWait(ctx, id)
+  if ('removedBy' in claimed) return { podDeleted: false, ...(claimed.removedBy === undefined ? {} : { removedBy: claimed.removedBy }) }
+  const c = claimed.container
+  await ctx.state.markClaimed(id)
+  emit(id, 'claimed')
+  checkAborted(signal, id)
+  await backend.stop(c, ctx.timeoutSec, signal)
+  emit(id, 'stopped')
+  checkAborted(signal, id)
+  await backend.detachNetwork(c, signal)
+  emit(id, 'network-detached')
+  checkAborted(signal, id)
+  await backend.deleteRuntime(c, signal)
+  emit(id, 'runtime-deleted')
+  checkAborted(signal, id)
+  await backend.teardownStorage(c, signal)
+  emit(id, 'storage-removed')
+  const volumes = ctx.removeVolumes ? ctx.volumesOf.get(id) ?? [] : []
+  if (volumes.length > 0) {
+    for (const v of await ctx.state.releaseVolumes(volumes)) await backend.removeVolumeData(v, signal)
+  }
+  emit(id, 'volumes-removed')
+  const rows = await ctx.state.withVolumes(volumes, isUnused => deleteContainerRows(host.store, id, c.podId, {
+    removePod: c.podId !== null && ctx.podTargets.has(c.podId),
+    volumes: volumes.filter(isUnused),
+  }))
+  if (c.cidfile !== null) removeFileIfPresent(c.cidfile)
+  emit(id, 'deleted')
+  if (rows.podDeleted && c.podId !== null) emit(c.podId, 'pod-deleted')
+  return { podDeleted: rows.podDeleted }
+}
+
+type Claimed = { container: ContainerRecord } | { removedBy: number | undefined }
+
+// Takes the claim; while another live process holds it, polls until that process has
+// removed the container (success, removedBy), died (take over) or claimWaitMs passes.
+async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
+  const started = Date.now()
+  let owner: number | undefined
+  for (;;) {
+    checkAborted(ctx.host.signal, id)
+    const r = claimContainer(ctx.host.store, id as ContainerId, ctx.me)
+    if (r.kind === 'gone') return { removedBy: owner }
+    if (r.kind === 'claimed') return { container: { ...r.container, state: r.previousState } }
+    owner = r.owner.pid
+    const waited = Date.now() - started
+    if (waited >= ctx.claimWaitMs) throw claimedByOther(id, owner, waited)
+    await sleep(ctx.claimPollMs, undefined, { signal: ctx.host.signal }).catch(() => {})
+  }
+}
+
+function checkAborted (signal: AbortSignal, id: string): void {
+  if (signal.aborted) throw new PodctlError('INTERRUPTED', `removing container ${id}: interrupted`, { cause: signal.reason })
+}
+
+export function removeFileIfPresent (file: string): void {
+  try {
+    fs.unlinkSync(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new PodctlError('STORAGE_FAILED', `removing ${file}: ${(err as Error).message}`, { cause: err })
+  }
+}

@@ -103,8 +103,9 @@ export class CNIEnv {
     return this.lock.withLock('exclusive', async () => {
       const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
       const conf = planNetwork(opts, walk, readHostRoutes(), this.ipamDataDir)
-      const file = await this.writeConflist(opts.name, conf)
-      return inspectNetwork({ name: opts.name, cniVersion: CNI_VERSION, plugins: conf['plugins'] as NetworkConfig['plugins'], args: conf['args'] as Record<string, unknown>, file, bytes: '', mtimeMs: Date.now() })
+      const name = conf['name'] as string
+      const file = await this.writeConflist(name, conf)
+      return inspectNetwork({ name, cniVersion: CNI_VERSION, plugins: conf['plugins'] as NetworkConfig['plugins'], args: conf['args'] as Record<string, unknown>, file, bytes: '', mtimeMs: Date.now() })
     })
   }
 

@@ -15,7 +15,8 @@ const IFNAME = /^[a-zA-Z0-9_.-]{1,15}$/
 
 // What `network create` asks for, after flag parsing.
 export interface CreateNetworkOptions {
-  name: string
+  // Picked (podctl<N>) when absent, as Podman does.
+  name?: string
   driver?: Driver
   subnets?: string[]
   gateways?: string[]
@@ -45,6 +46,7 @@ export function pickBridgeName (taken: ReadonlySet<string>, sysClassNet = '/sys/
 }
 
 export interface BuildInput {
+  name: string
   opts: CreateNetworkOptions
   driver: Driver
   specs: SubnetSpec[]
@@ -76,7 +78,7 @@ export function buildConflist (b: BuildInput): Record<string, unknown> {
   const plugins: PluginConf[] = [main]
   if (b.driver === 'bridge') plugins.push({ type: 'portmap', capabilities: { portMappings: true } })
   const args: PodctlArgs = { labels: b.opts.labels ?? {}, created: b.created, internal }
-  return { cniVersion: CNI_VERSION, name: b.opts.name, args: { [ARGS_KEY]: args }, plugins }
+  return { cniVersion: CNI_VERSION, name: b.name, args: { [ARGS_KEY]: args }, plugins }
 }
 
 // Checks -o values per driver before anything is written.

@@ -14,7 +14,7 @@ import { allocateSubnet, buildSubnetSpec } from './subnet.js'
 
 // Checks everything about a create request that does not depend on the config dir.
 export function validateCreateOptions (opts: CreateNetworkOptions, sysClassNet = '/sys/class/net'): { driver: Driver, cidrs: Cidr[] } {
-  validateName(opts.name)
+  if (opts.name !== undefined) validateName(opts.name)
   const driver = opts.driver ?? 'bridge'
   if (!(DRIVERS as readonly string[]).includes(driver)) throw invalidArgument(`unsupported driver ${driver}: must be one of ${DRIVERS.join(', ')}`)
   const options = opts.options ?? {}
@@ -44,7 +44,8 @@ export function validateCreateOptions (opts: CreateNetworkOptions, sysClassNet =
 // under the exclusive lock): unique name, subnets overlapping nothing, a free bridge name.
 export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostRoutes: readonly Cidr[], ipamDataDir: string, now = new Date()): Record<string, unknown> {
   const { driver, cidrs } = validateCreateOptions(opts)
-  if (walk.byName.has(opts.name)) throw new PodctlError('NAME_IN_USE', `network name ${opts.name} already used: network already exists`)
+  const name = opts.name ?? pickNetworkName(walk)
+  if (walk.byName.has(name)) throw new PodctlError('NAME_IN_USE', `network name ${name} already used: network already exists`)
   const used = walk.networks.flatMap(subnetsOf)
   for (const c of cidrs) {
     if ([...used, ...hostRoutes].some(u => cidrsOverlap(u, c))) {
@@ -63,5 +64,9 @@ export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostR
   } else {
     iface = opts.options?.['parent'] ?? opts.interfaceName ?? ''
   }
-  return buildConflist({ opts, driver, specs, cidrs: chosen, iface, ipamDataDir, created: now.toISOString() })
+  return buildConflist({ name, opts, driver, specs, cidrs: chosen, iface, ipamDataDir, created: now.toISOString() })
+}
+
+function pickNetworkName (walk: ConfigWalk): string {
+  for (let n = 1; ; n++) if (!walk.byName.has(`podctl${n}`)) return `podctl${n}`
 }

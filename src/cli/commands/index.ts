@@ -1,4 +1,5 @@
 import type { PodctlCommand, PodctlGroup } from '../command.js'
+import { networkGroup } from './network.js'
 import { psCommand } from './ps.js'
 
 const containerCommands: PodctlCommand[] = [psCommand]
@@ -7,4 +8,5 @@ const containerCommands: PodctlCommand[] = [psCommand]
 export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   ...containerCommands,
   { command: 'container <command>', describe: 'Manage containers', subcommands: containerCommands },
+  networkGroup,
 ]

@@ -1,0 +1,160 @@
+import { invalidArgument } from '../../errors.js'
+import { CNIEnv, DRIVERS, inspectNetwork } from '../../network/index.js'
+import type { CreateNetworkOptions, Driver, NetworkInspect } from '../../network/index.js'
+import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
+import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { renderJson, renderLines, renderTable } from '../render.js'
+
+// Set by the container layer: removes the containers `network rm -f` finds on a network.
+export const networkRemoveHooks: { removeUsers?: (ids: string[]) => Promise<void> } = {}
+
+function strings (v: unknown): string[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String)
+}
+
+// k=v pairs (labels, -o options); a bare key means an empty value.
+export function parseKeyValues (raw: readonly string[], what: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const item of raw) {
+    const i = item.indexOf('=')
+    const k = i < 0 ? item : item.slice(0, i)
+    if (k === '') throw invalidArgument(`invalid ${what} ${JSON.stringify(item)}: must be key=value`)
+    out[k] = i < 0 ? '' : item.slice(i + 1)
+  }
+  return out
+}
+
+type NetFilter = (n: NetworkInspect) => boolean
+
+// Podman's network filters: name (regexp), id (prefix), driver, label; keys ANDed, values ORed.
+export function parseNetworkFilters (raw: readonly string[]): NetFilter {
+  const byKey = new Map<string, NetFilter[]>()
+  for (const f of raw) {
+    const eq = f.indexOf('=')
+    if (eq <= 0) throw invalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
+    const key = f.slice(0, eq); const value = f.slice(eq + 1)
+    let fn: NetFilter
+    switch (key) {
+      case 'name': fn = n => { try { return new RegExp(value).test(n.name) } catch { return n.name === value } }; break
+      case 'id': fn = n => n.id.startsWith(value); break
+      case 'driver': fn = n => n.driver === value; break
+      case 'label': {
+        const i = value.indexOf('=')
+        fn = i < 0 ? n => value in n.labels : n => n.labels[value.slice(0, i)] === value.slice(i + 1)
+        break
+      }
+      default: throw invalidArgument(`invalid filter "${key}"`, 'valid filters: name, id, driver, label')
+    }
+    byKey.set(key, [...(byKey.get(key) ?? []), fn])
+  }
+  return n => [...byKey.values()].every(fns => fns.some(fn => fn(n)))
+}
+
+const create: PodctlCommand = {
+  command: 'create [name]',
+  describe: 'Create a network',
+  examples: [['podctl network create --subnet 10.90.0.0/24 web', 'a bridge network with a chosen subnet'], ['podctl network create -d macvlan -o parent=eth0 lan', 'a macvlan network on eth0']],
+  builder: y => y
+    .positional('name', { type: 'string', describe: 'Network name (picked when omitted)' })
+    .option('driver', { alias: 'd', type: 'string', default: 'bridge', describe: `Driver: ${DRIVERS.join(', ')}` })
+    .option('subnet', { type: 'string', describe: 'Subnet in CIDR format' })
+    .option('gateway', { type: 'string', describe: 'IPv4 or IPv6 gateway for the subnet' })
+    .option('ip-range', { type: 'string', describe: 'Allocate container IPs from this range (CIDR inside the subnet)' })
+    .option('internal', { type: 'boolean', default: false, describe: 'Restrict external access from this network' })
+    .option('label', { type: 'string', describe: 'Set metadata on a network (key=value)' })
+    .option('opt', { alias: 'o', type: 'string', describe: 'Driver options: parent=IF, mode=, mtu=' })
+    .option('interface-name', { type: 'string', describe: 'Name of the bridge interface (parent for macvlan/ipvlan)' }),
+  async run (ctx, argv) {
+    const driver = String(argv['driver'])
+    if (!(DRIVERS as readonly string[]).includes(driver)) throw invalidArgument(`unsupported driver ${driver}: must be one of ${DRIVERS.join(', ')}`)
+    const opts: CreateNetworkOptions = {
+      driver: driver as Driver,
+      subnets: strings(argv['subnet']),
+      gateways: strings(argv['gateway']),
+      ipRanges: strings(argv['ip-range']),
+      internal: argv['internal'] === true,
+      labels: parseKeyValues(strings(argv['label']), 'label'),
+      options: parseKeyValues(strings(argv['opt']), 'option'),
+    }
+    if (argv['name'] !== undefined) opts.name = String(argv['name'])
+    if (argv['interface-name'] !== undefined) opts.interfaceName = String(argv['interface-name'])
+    const net = await CNIEnv.fromHost(ctx).create(opts)
+    return { stdout: renderLines([net.name]) }
+  },
+}
+
+const ls: PodctlCommand = {
+  command: 'ls',
+  aliases: ['list'],
+  describe: 'List networks',
+  examples: [['podctl network ls --filter driver=bridge --format json', 'bridge networks as JSON']],
+  builder: y => y
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Display only names' })
+    .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate the network ID' })
+    .option('filter', { alias: 'f', type: 'string', describe: 'Provide filter values (e.g. name=web)' })
+    .option('format', FORMAT_OPTION),
+  async run (ctx, argv) {
+    const filter = parseNetworkFilters(strings(argv['filter']))
+    if (argv['format'] !== undefined && !wantsJson(argv)) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
+    const nets = (await CNIEnv.fromHost(ctx).list()).map(inspectNetwork).filter(filter).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    if (wantsJson(argv)) return { stdout: renderJson(nets) }
+    if (argv['quiet'] === true) return { stdout: renderLines(nets.map(n => n.name)) }
+    const trunc = argv['no-trunc'] !== true
+    return { stdout: renderTable(['NETWORK ID', 'NAME', 'DRIVER'], nets.map(n => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver])) }
+  },
+}
+
+const inspect: PodctlCommand = {
+  command: 'inspect <networks..>',
+  describe: 'Display detailed information on one or more networks',
+  builder: y => y.positional('networks', { type: 'string', array: true }).option('format', FORMAT_OPTION),
+  async run (ctx, argv) {
+    const env = CNIEnv.fromHost(ctx)
+    const found: NetworkInspect[] = []; const errors: unknown[] = []
+    for (const name of strings(argv['networks'])) {
+      try { found.push(await env.inspect(name)) } catch (err) { errors.push(err) }
+    }
+    return { stdout: renderJson(found), errors }
+  },
+}
+
+const rm: PodctlCommand = {
+  command: 'rm <networks..>',
+  aliases: ['remove'],
+  describe: 'Remove networks',
+  builder: y => y.positional('networks', { type: 'string', array: true })
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove any containers using the network' }),
+  async run (ctx, argv: Args) {
+    const env = CNIEnv.fromHost(ctx)
+    const removed: string[] = []; const errors: unknown[] = []
+    for (const name of strings(argv['networks'])) {
+      try {
+        const opts: Parameters<CNIEnv['remove']>[1] = { force: argv['force'] === true }
+        if (networkRemoveHooks.removeUsers !== undefined) opts.removeUsers = networkRemoveHooks.removeUsers
+        await env.remove(name, opts)
+        removed.push(name)
+      } catch (err) { errors.push(err) }
+    }
+    return { stdout: renderLines(removed), errors }
+  },
+}
+
+const prune: PodctlCommand = {
+  command: 'prune',
+  describe: 'Remove all unused networks',
+  builder: y => y
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Do not prompt for confirmation' })
+    .option('filter', { type: 'string', describe: 'Provide filter values (e.g. label=k=v)' }),
+  async run (ctx, argv) {
+    const raw = strings(argv['filter'])
+    const filter = raw.length === 0 ? () => true : parseNetworkFilters(raw)
+    const removed = await CNIEnv.fromHost(ctx).prune(n => !filter(n))
+    return { stdout: renderLines(removed) }
+  },
+}
+
+export const networkGroup: PodctlGroup = {
+  command: 'network <command>',
+  describe: 'Manage networks',
+  subcommands: [create, ls, inspect, rm, prune],
+}

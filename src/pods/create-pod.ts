@@ -1,0 +1,82 @@
+import { invalidArgument } from '../errors.js'
+import type { Host } from '../host.js'
+import type { PodId } from '../ids.js'
+import { generateId, validateName } from '../ids.js'
+import { createContainer } from '../containers/create-container.js'
+import { parseNetworkMode } from '../containers/network-mode.js'
+import { generateName } from '../containers/names.js'
+import { deleteContainerRow, getContainer } from '../state/container-rows.js'
+import { deletePodRow, insertPod, setPodInfra } from '../state/pod-rows.js'
+import type { Labels, PodRecord } from '../state/types.js'
+import { writeFileAtomic } from '../storage/atomic-file.js'
+import { teardownContainerStorage } from '../containers/teardown.js'
+
+export interface CreatePodOptions {
+  name?: string
+  infra?: boolean
+  share?: string
+  network?: string
+  podIdFile?: string
+  labels?: Labels
+}
+
+export const DEFAULT_SHARE = ['ipc', 'net', 'uts']
+const SHAREABLE = ['cgroup', 'ipc', 'net', 'pid', 'uts']
+
+// Parses --share: a comma list of namespaces, or "none".
+export function parseShare (raw: string | undefined, infra: boolean): string[] {
+  if (raw === undefined) return infra ? DEFAULT_SHARE : []
+  const items = raw.split(',').map(s => s.trim()).filter(Boolean)
+  if (items.length === 1 && items[0] === 'none') return []
+  for (const s of items) {
+    if (!SHAREABLE.includes(s)) throw invalidArgument(`invalid kernel namespace to share: ${s}. Options are: cgroup, ipc, net, pid, uts or none`)
+  }
+  if (!infra && items.length > 0) throw invalidArgument('you cannot share kernel namespaces on the pod level without an infra container')
+  return [...new Set(items)]
+}
+
+// Creates a pod and (unless infra is false) its infra container running catatonit -P,
+// which holds the shared namespaces. A failure leaves neither the pod nor the infra behind.
+export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRecord> {
+  const infra = o.infra !== false
+  if (o.name !== undefined) {
+    try { validateName(o.name) } catch { throw invalidArgument('running pod create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument') }
+  }
+  const shared = parseShare(o.share, infra)
+  if (o.network !== undefined) {
+    if (!infra) throw invalidArgument('cannot set --network without an infra container')
+    parseNetworkMode(o.network)
+  }
+  const pod: PodRecord = {
+    id: generateId<PodId>(), name: o.name ?? generateName(host.store), createdAt: Date.now(), infraId: null, shared,
+    labels: o.labels ?? {}, podIdFile: o.podIdFile ?? null, config: { infra, ...(o.network === undefined ? {} : { network: o.network }) },
+  }
+  host.store.write(() => insertPod(host.store, pod))
+  let done = false
+  try {
+    if (infra) {
+      const c = await createContainer(host, { command: [], ...(o.network === undefined ? {} : { network: o.network }) }, pod)
+      host.store.write(() => setPodInfra(host.store, pod.id, c.id))
+      pod.infraId = c.id
+    }
+    if (o.podIdFile !== undefined) writeFileAtomic(o.podIdFile, pod.id)
+    done = true
+    return pod
+  } finally {
+    if (!done) await rollbackPod(host, pod)
+  }
+}
+
+// Removes a pod this process just created (rollback), with its infra container.
+export async function rollbackPod (host: Host, pod: PodRecord): Promise<void> {
+  try {
+    const infra = pod.infraId === null ? undefined : getContainer(host.store, pod.infraId)
+    if (infra !== undefined) await teardownContainerStorage(host, infra)
+    host.store.write(() => {
+      if (infra !== undefined) deleteContainerRow(host.store, infra.id)
+      deletePodRow(host.store, pod.id)
+    })
+  } catch (err) {
+    host.log.warn(`rolling back pod ${pod.id}: ${String(err)}`)
+  }
+}

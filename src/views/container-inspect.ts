@@ -1,0 +1,69 @@
+import { readConfig } from '../containers/container-config.js'
+import { joinedContainer } from '../containers/network-mode.js'
+import type { StateStore } from '../state/sqlite-state-store.js'
+import { getContainer, listDependenciesOf } from '../state/container-rows.js'
+import { getImage } from '../state/image-rows.js'
+import type { ContainerRecord } from '../state/types.js'
+import { getVolume, listContainerVolumes } from '../state/volume-rows.js'
+
+const ZERO_TIME = '0001-01-01T00:00:00Z'
+const time = (ms: number | null): string => ms === null ? ZERO_TIME : new Date(ms).toISOString()
+
+// The netns path shown as NetworkSettings.SandboxKey: the one the network module made, or
+// the namespace of the running process that holds it; '' for host or when not running.
+export function sandboxKey (store: StateStore, c: ContainerRecord, depth = 0): string {
+  if (c.netnsPath !== null) return c.netnsPath
+  const mode = c.namespaces.network ?? 'private'
+  if (mode === 'host') return ''
+  const target = joinedContainer(mode)
+  if (target !== undefined) {
+    const t = getContainer(store, target)
+    return t === undefined || depth > 8 ? '' : sandboxKey(store, t, depth + 1)
+  }
+  return c.state === 'running' && c.pid !== null ? `/proc/${c.pid}/ns/net` : ''
+}
+
+function mountsOf (store: StateStore, c: ContainerRecord): Record<string, unknown>[] {
+  const volumes = listContainerVolumes(store, c.id).map(v => ({
+    Type: 'volume', Name: v.volumeName, Source: getVolume(store, v.volumeName)?.mountpoint ?? '', Destination: v.destination,
+    Driver: 'local', Mode: '', Options: ['rbind'], RW: true, Propagation: 'rprivate',
+  }))
+  const binds = readConfig(c).binds.map(b => ({
+    Type: 'bind', Source: b.source, Destination: b.destination, Driver: '', Mode: '', Options: ['rbind'], RW: b.readOnly !== true, Propagation: 'rprivate',
+  }))
+  return [...volumes, ...binds]
+}
+
+// `podman inspect` for one container, with Podman's field names.
+export function toInspectView (store: StateStore, c: ContainerRecord): Record<string, unknown> {
+  const cfg = readConfig(c)
+  const image = c.imageId === null ? undefined : getImage(store, c.imageId)
+  const running = c.state === 'running'
+  return {
+    Id: c.id,
+    Created: time(c.createdAt),
+    Path: c.command[0] ?? '',
+    Args: c.command.slice(1),
+    State: {
+      OciVersion: '1.0.2', Status: c.state, Running: running, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+      Pid: running ? (c.pid ?? 0) : 0, ExitCode: c.exitCode ?? 0, Error: '', StartedAt: time(c.startedAt), FinishedAt: time(c.finishedAt),
+    },
+    Image: c.imageId ?? '',
+    ImageName: image?.name ?? cfg.imageName,
+    Rootfs: '',
+    Pod: c.podId ?? '',
+    Name: c.name,
+    Mounts: mountsOf(store, c),
+    Dependencies: [...new Set(listDependenciesOf(store, c.id).map(d => d.dependsOn))],
+    NetworkSettings: { SandboxKey: sandboxKey(store, c) },
+    IsInfra: c.isInfra,
+    Config: {
+      Hostname: cfg.hostname, Env: cfg.env, Cmd: c.command, Image: image?.name ?? cfg.imageName, Labels: c.labels,
+      StopSignal: c.stopSignal, StopTimeout: c.stopTimeout, CreateCommand: [],
+    },
+    HostConfig: {
+      NetworkMode: c.namespaces.network ?? 'private', IpcMode: c.namespaces.ipc ?? 'private', PidMode: c.namespaces.pid ?? 'private',
+      UTSMode: c.namespaces.uts ?? 'private', AutoRemove: c.autoRemove, ContainerIDFile: c.cidfile ?? '',
+    },
+  }
+}

@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { GLOBAL_OPTIONS, resolveConfig } from '../config.js'
 import { errorMessage, exitCodeFor, isPodctlError, PodctlError } from '../errors.js'
 import { createLogger } from '../log.js'
+import type { RemovalBackendFactory } from '../removal/backend.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
 import { isGroup } from './command.js'
 import { COMMANDS } from './commands/index.js'
@@ -14,6 +15,8 @@ export interface CliIo {
   stdout: (s: string) => void
   stderr: (s: string) => void
   signal: AbortSignal
+  // Injection point for tests: the removal engine's host effects (default: real ones).
+  removalBackend?: RemovalBackendFactory
 }
 
 // Parses argv, runs the one command it names and returns the exit status; never throws.
@@ -40,6 +43,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
         log: createLogger(config.logLevel, io.stderr),
         progress: (label, total) => createProgress(label, total),
         signal: io.signal,
+        ...(io.removalBackend === undefined ? {} : { removalBackend: io.removalBackend }),
       })
       result = await cmd.run(ctx, a)
     },

@@ -2,15 +2,17 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 
 import { runCli } from '../../src/cli/cli.js'
+import type { RemovalBackendFactory } from '../../src/removal/backend.js'
 
 export interface CliRun { code: number, stdout: string, stderr: string }
 
 export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/cmd/podctl.js')
 
 // Runs the CLI in this process (fast, for parsing and rendering tests).
-export async function runInProcess (args: string[]): Promise<CliRun> {
+// opts.removalBackend runs rm/pod rm against a fake backend instead of the host.
+export async function runInProcess (args: string[], opts: { removalBackend?: RemovalBackendFactory } = {}): Promise<CliRun> {
   let stdout = ''; let stderr = ''
-  const code = await runCli(args, { stdout: s => { stdout += s }, stderr: s => { stderr += s }, signal: new AbortController().signal })
+  const code = await runCli(args, { stdout: s => { stdout += s }, stderr: s => { stderr += s }, signal: new AbortController().signal, ...opts })
   return { code, stdout, stderr }
 }
 

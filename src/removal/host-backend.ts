@@ -1,0 +1,37 @@
+import { deleteRuntimeContainer, removeVolumeData, stopContainer, teardownContainerStorage } from '../containers/teardown.js'
+import type { Host } from '../host.js'
+import { CNIEnv } from '../network/index.js'
+import type { DetachRequest } from '../network/index.js'
+import type { ContainerRecord } from '../state/types.js'
+import type { RemovalBackend } from './backend.js'
+
+// The real parts: OCI runtime stop/delete, CNIEnv detach (DEL + netns removal), overlay
+// and directory teardown, volume data. Each call is idempotent (see teardown.ts, cni-env.ts).
+export function createHostBackend (host: Host): RemovalBackend {
+  let cni: CNIEnv | undefined
+  return {
+    async stop (c, timeoutSec) {
+      await stopContainer(host, c, timeoutSec === undefined ? {} : { timeoutSec })
+    },
+    async detachNetwork (c) {
+      cni ??= CNIEnv.fromHost(host)
+      const requests = networkRequests(host, c)
+      await cni.detach(c.id, requests.length === 0 ? undefined : requests)
+    },
+    async deleteRuntime (c) {
+      await deleteRuntimeContainer(host, c.id)
+    },
+    async teardownStorage (c) {
+      await teardownContainerStorage(host, c)
+    },
+    async removeVolumeData (name) {
+      await removeVolumeData(host, name)
+    },
+  }
+}
+
+// The attachments recorded for the container, so DEL runs even when the CNI cache is gone.
+function networkRequests (host: Host, c: ContainerRecord): DetachRequest[] {
+  const rows = host.store.db.prepare('SELECT network, ifname FROM container_networks WHERE container_id = ? ORDER BY ifname').all(c.id) as { network: string, ifname: string }[]
+  return rows.map(r => ({ name: r.network, ifname: r.ifname }))
+}

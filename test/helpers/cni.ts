@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import type { Logger } from '../../src/log.js'
+import { CNIEnv } from '../../src/network/index.js'
+import type { CniPaths } from '../../src/network/index.js'
+
+export const PLUGIN_DIRS = ['/usr/lib/cni']
+
+// Temp CNI config dir, cache dir and runroot, plus every host link a test made.
+export interface CniSandbox {
+  dir: string
+  paths: CniPaths
+  // PODCTL_* variables pointing the CLI at this sandbox.
+  env: NodeJS.ProcessEnv
+  warnings: string[]
+  log: Logger
+  // A unique name fit for an interface: prefix + 6 hex chars, tracked for deletion.
+  link: (prefix?: string) => string
+  cniEnv: (opts?: { lockTimeoutMs?: number }) => CNIEnv
+}
+
+export function uniqueName (prefix = 'pt'): string {
+  return `${prefix}${randomBytes(3).toString('hex')}`
+}
+
+// A random /24 in 10.100.0.0-10.199.255.0, away from Podman's 10.88/10.89 pools.
+export function randomSubnet (): string {
+  const b = randomBytes(2)
+  return `10.${100 + (b[0]! % 100)}.${b[1]!}.0/24`
+}
+
+export function ip (args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+export function linkExists (name: string): boolean {
+  return fs.existsSync(path.join('/sys/class/net', name))
+}
+
+// Runs fn in a fresh sandbox; afterwards unmounts and removes leftover netns files,
+// deletes the links it named and removes the temp dir, also when fn throws.
+export async function withCniSandbox<T> (fn: (s: CniSandbox) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-cni-'))
+  const links = new Set<string>()
+  const warnings: string[] = []
+  const log: Logger = { debug () {}, info () {}, warn (m) { warnings.push(m) }, error (m) { warnings.push(m) } }
+  const paths: CniPaths = {
+    cniConfigDir: path.join(dir, 'net.d'),
+    cniCacheDir: path.join(dir, 'cache'),
+    runroot: path.join(dir, 'run'),
+    cniPluginDirs: PLUGIN_DIRS,
+  }
+  const sandbox: CniSandbox = {
+    dir, paths, warnings, log,
+    env: {
+      PODCTL_ROOT: path.join(dir, 'root'),
+      PODCTL_RUNROOT: paths.runroot,
+      PODCTL_CNI_CONFIG_DIR: paths.cniConfigDir,
+      PODCTL_CNI_CACHE_DIR: paths.cniCacheDir,
+      PODCTL_CNI_PLUGIN_DIR: PLUGIN_DIRS.join(':'),
+    },
+    link: (prefix = 'pt') => { const n = uniqueName(prefix); links.add(n); return n },
+    cniEnv: (opts = {}) => new CNIEnv({ config: paths, log, ...opts }),
+  }
+  try {
+    return await fn(sandbox)
+  } finally {
+    cleanupSandbox(dir, paths, links)
+  }
+}
+
+function cleanupSandbox (dir: string, paths: CniPaths, links: Set<string>): void {
+  const nsDir = path.join(paths.runroot, 'netns')
+  for (const f of fs.existsSync(nsDir) ? fs.readdirSync(nsDir) : []) {
+    try { execFileSync('umount', ['-l', path.join(nsDir, f)], { stdio: 'ignore', timeout: 10_000 }) } catch { /* not mounted */ }
+  }
+  for (const l of links) {
+    if (linkExists(l)) {
+      try { ip(['link', 'del', l]) } catch { /* raced away */ }
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+}
+
+// host-local's allocation files for a network: IP-named files, without its bookkeeping.
+export function ipamAllocations (paths: CniPaths, network: string): string[] {
+  const d = path.join(paths.cniCacheDir, 'networks', network)
+  if (!fs.existsSync(d)) return []
+  return fs.readdirSync(d).filter(f => f !== 'lock' && !f.startsWith('last_reserved_ip')).sort()
+}
+
+export function netnsFiles (paths: CniPaths): string[] {
+  const d = path.join(paths.runroot, 'netns')
+  return fs.existsSync(d) ? fs.readdirSync(d) : []
+}
+
+export function cacheEntries (paths: CniPaths): string[] {
+  const d = path.join(paths.cniCacheDir, 'results')
+  return fs.existsSync(d) ? fs.readdirSync(d) : []
+}
+
+// Interfaces enslaved to a bridge on the host.
+export function bridgePorts (bridge: string): string[] {
+  if (!linkExists(bridge)) return []
+  return (JSON.parse(ip(['-j', 'link', 'show', 'master', bridge]) || '[]') as { ifname: string }[]).map(l => l.ifname)
+}
+
+// Addresses of `ifname` inside the netns bind-mounted at `file`.
+export function addressesInNetns (file: string, ifname: string): string[] {
+  const out = execFileSync('nsenter', [`--net=${file}`, 'ip', '-j', 'addr', 'show', 'dev', ifname], { encoding: 'utf8', timeout: 30_000 })
+  const links = JSON.parse(out) as { addr_info: { family: string, local: string, prefixlen: number }[] }[]
+  return links.flatMap(l => l.addr_info.filter(a => a.family === 'inet').map(a => `${a.local}/${a.prefixlen}`))
+}

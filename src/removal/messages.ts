@@ -1,6 +1,6 @@
 import { PodctlError } from '../errors.js'
 
-// Podman's wording for every removal error, in one place (see podman-semantics.md §2).
+// Podman's wording for every removal error, in one place. No hints: stderr matches Podman's.
 
 export function noSuchContainerForRm (ref: string): PodctlError {
   return new PodctlError('NO_SUCH_CONTAINER', `no container with ID or name "${ref}" found: no such container`)
@@ -8,19 +8,16 @@ export function noSuchContainerForRm (ref: string): PodctlError {
 
 export function runningWithoutForce (id: string, state: string): PodctlError {
   return new PodctlError('CONTAINER_STATE_IMPROPER',
-    `cannot remove container ${id} as it is ${state} - running or paused containers cannot be removed without force: container state improper`,
-    { hint: 'stop it first, or pass -f' })
+    `cannot remove container ${id} as it is ${state} - running or paused containers cannot be removed without force: container state improper`)
 }
 
 export function hasDependents (id: string, dependents: readonly string[]): PodctlError {
   return new PodctlError('CONTAINER_HAS_DEPENDENTS',
-    `container ${id} has dependent containers which must be removed before it: ${dependents.join(', ')}: container already exists`,
-    { hint: 'remove the dependents first, or pass --depend' })
+    `container ${id} has dependent containers which must be removed before it: ${dependents.join(', ')}: container already exists`)
 }
 
 export function infraOutsidePod (id: string, podId: string): PodctlError {
-  return new PodctlError('INVALID_ARGUMENT', `container ${id} is the infra container of pod ${podId} and cannot be removed without removing the pod`,
-    { hint: 'use podctl pod rm, or rm --depend' })
+  return new PodctlError('INVALID_ARGUMENT', `container ${id} is the infra container of pod ${podId} and cannot be removed without removing the pod`)
 }
 
 export function dependencyCycle (id: string, cycle: readonly string[]): PodctlError {

@@ -1,0 +1,90 @@
+import fs from 'node:fs'
+
+import { invalidArgument, isErrorCode } from '../../errors.js'
+import { executeRemoval } from '../../removal/engine.js'
+import { createHostBackend } from '../../removal/host-backend.js'
+import { prepareRemoval } from '../../removal/prepare.js'
+import type { RemoveReport } from '../../removal/report.js'
+import { reportToJson } from '../../removal/report.js'
+import { resolvePodTargets } from '../../removal/resolve.js'
+import type { Args, CommandResult, PodctlCommand } from '../command.js'
+import { FORMAT_OPTION, wantsJson } from '../command.js'
+import type { CommandContext } from '../context.js'
+import { renderJson, renderLines } from '../render.js'
+import { checkAllLatestAndIdFile, dryRunResult, parseMaxWorkers, parseTime, REMOVE_COMMON_OPTIONS, strings } from './rm.js'
+
+export const podRmCommand: PodctlCommand = {
+  command: 'rm [pods..]',
+  aliases: ['remove'],
+  describe: 'Remove one or more pods',
+  examples: [
+    ['podctl pod rm -fa -t 0', 'remove every pod and its containers at once'],
+    ['podctl pod rm --dry-run web', 'show the order in which pod web would be taken apart'],
+  ],
+  builder: y => y
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Remove all running pods' })
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Force removal of a running pod by first stopping all containers, then removing all containers in the pod.  The default is false' })
+    .option('ignore', { alias: 'i', type: 'boolean', default: false, describe: 'Ignore errors when a specified pod is missing' })
+    .option('pod-id-file', { type: 'string', array: true, describe: 'Read the pod ID from the file' })
+    .option('time', { alias: 't', type: 'string', describe: 'Seconds to wait for pod stop before killing the container' })
+    .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
+    .option('dry-run', REMOVE_COMMON_OPTIONS.dryRun)
+    .option('max-workers', REMOVE_COMMON_OPTIONS.maxWorkers)
+    .option('format', FORMAT_OPTION),
+  run: runPodRm,
+}
+
+async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
+  const refs = strings(argv['pods'])
+  const idFiles = strings(argv['pod-id-file'])
+  const all = argv['all'] === true
+  const force = argv['force'] === true
+  const timeoutSec = parseTime(argv['time'])
+  const maxWorkers = parseMaxWorkers(argv['max-workers'])
+  if (argv['format'] !== undefined && !wantsJson(argv)) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
+  checkAllLatestAndIdFile(refs, { all, latest: argv['latest'] === true, idFiles, idFileFlag: 'pod-id-file' })
+  if (timeoutSec !== undefined && !force) throw invalidArgument('--force option must be specified to use the --time option')
+  // Podman: an unreadable pod ID file is reported, and the other pods are still removed.
+  const fileErrors: unknown[] = []
+  for (const f of idFiles) {
+    try {
+      refs.push(fs.readFileSync(f, 'utf8').split('\n')[0]!.trim())
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      fileErrors.push(invalidArgument(`reading pod ID file: open ${f}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`))
+    }
+  }
+  const ignore = force || argv['ignore'] === true
+  const resolved = resolvePodTargets(ctx.store, { refs, all, latest: argv['latest'] === true, ignore })
+  const prep = prepareRemoval(ctx.store, { mode: 'pod-rm', targets: [], pods: resolved.targets, force, depend: false, volumes: true })
+  if (argv['dry-run'] === true) {
+    const r = dryRunResult(prep, wantsJson(argv))
+    return { ...r, exitCode: podExitCode(r.errors ?? []) }
+  }
+  const progress = ctx.progress('Removing pod containers', prep.containers.size)
+  let report: RemoveReport
+  try {
+    report = await executeRemoval(ctx, prep, {
+      backend: (ctx.removalBackend ?? createHostBackend)(ctx),
+      ...(timeoutSec === undefined ? {} : { timeoutSec }),
+      ...(maxWorkers === undefined ? {} : { maxWorkers }),
+      onSettled: () => progress.tick(),
+    })
+  } finally {
+    progress.done()
+  }
+  const errors: unknown[] = [...fileErrors]
+  for (const p of report.pods) if (p.outcome.status === 'failed') errors.push(p.outcome.error, ...p.memberErrors)
+  // Containers that joined a pod member's namespaces from outside the pod.
+  const podIds = new Set(report.pods.map(p => p.id))
+  for (const c of report.containers) if (c.outcome.status === 'failed' && (c.podId === null || !podIds.has(c.podId))) errors.push(c.outcome.error)
+  const exitCode = podExitCode(errors)
+  if (wantsJson(argv)) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode }
+  return { stdout: renderLines(report.pods.filter(p => p.outcome.status === 'removed').map(p => p.id)), errors, exitCode }
+}
+
+// pod rm: 1 when any pod was missing, 125 for anything else, 0 when all went.
+function podExitCode (errors: readonly unknown[]): number {
+  if (errors.length === 0) return 0
+  return errors.some(e => isErrorCode(e, 'NO_SUCH_POD')) ? 1 : 125
+}

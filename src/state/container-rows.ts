@@ -124,7 +124,7 @@ export function lookupContainer (store: StateStore, ref: string): ContainerRecor
   if (!isIdPrefix(ref)) return undefined
   const rows = store.db.prepare("SELECT * FROM containers WHERE id >= ? AND id < ? || 'g' LIMIT 2").all(ref, ref) as ContainerRow[]
   if (rows.length > 1) {
-    throw new PodctlError('AMBIGUOUS_ID', `more than one result for container ID ${ref}: container already exists`)
+    throw new PodctlError('AMBIGUOUS_ID', `more than one result for container "${ref}": container already exists`)
   }
   return rows[0] === undefined ? undefined : fromRow(rows[0])
 }

@@ -90,7 +90,7 @@ test('lookup: name first, full ID, unique prefix; ambiguous and missing are erro
   assert.is(resolveContainer(s, 'ffff').id, c.id)
   const amb = thrownBy(() => resolveContainer(s, 'abc'))
   assert.ok(isPodctlError(amb) && amb.code === 'AMBIGUOUS_ID')
-  assert.is((amb as Error).message, 'more than one result for container ID abc: container already exists')
+  assert.is((amb as Error).message, 'more than one result for container "abc": container already exists')
   const miss = thrownBy(() => resolveContainer(s, 'nosuch'))
   assert.ok(isPodctlError(miss) && miss.code === 'NO_SUCH_CONTAINER')
   assert.is((miss as Error).message, 'no container with name or ID "nosuch" found: no such container')

@@ -1,0 +1,81 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+
+import { FakeBackend } from '../../src/removal/fake-backend.js'
+import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
+import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
+import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from './engine-helpers.js'
+import { withHarness } from './harness.js'
+
+const test = suite('removal-claims')
+
+// A live process that is not us: our parent (the test runner or the shell).
+const parent = { pid: process.ppid, start: readProcessStart(process.ppid)! }
+
+test('process identity: pid + start time from /proc; a recycled pid does not match', () => {
+  const me = currentProcess()
+  assert.is(me.pid, process.pid)
+  assert.match(me.start, /^\d+$/)
+  assert.ok(isProcessAlive(me))
+  assert.not.ok(isProcessAlive({ pid: me.pid, start: String(Number(me.start) + 1) }))
+  assert.not.ok(isProcessAlive({ pid: 2 ** 22 + 7, start: '1' }))
+})
+
+test('claim: persists removing + owner; busy for a live other owner; gone when the row is', () => withHarness(async h => {
+  const c = h.container('c', { state: 'exited' })
+  const r = claimContainer(h.store, c.id)
+  assert.is(r.kind, 'claimed')
+  assert.equal(r.kind === 'claimed' && [r.previousState, r.resumed], ['exited', false])
+  const row = getContainer(h.store, c.id)!
+  assert.equal([row.state, row.ownerPid, row.ownerStart], ['removing', process.pid, currentProcess().start])
+  assert.ok(row.removingSince !== null)
+  updateContainer(h.store, c.id, { ownerPid: parent.pid, ownerStart: parent.start })
+  assert.equal(claimContainer(h.store, c.id), { kind: 'busy', owner: parent })
+  deleteContainerRow(h.store, c.id)
+  assert.equal(claimContainer(h.store, c.id), { kind: 'gone' })
+}))
+
+test('crash resume: a run that dies mid-way leaves removing; the next run finishes with every step', () => withHarness(async h => {
+  const a = h.container('a'); const b = h.container('b')
+  h.dep(a, b)
+  const faulty = new FakeBackend().failAt(b.id, 'teardownStorage', 'killed mid-way', 1)
+  const first = await runEngine(h, [a, b], { backend: faulty })
+  assert.equal(statusByName(first.report), { a: 'removed', b: 'failed' })
+  assert.equal(stepsOf(first.report, b.id), ['claimed', 'stopped', 'network-detached', 'runtime-deleted', 'failed'])
+  assert.is(getContainer(h.store, b.id)?.state, 'removing')
+  const second = await runEngine(h, [getContainer(h.store, b.id)!], { backend: faulty })
+  assert.equal(statusByName(second.report), { b: 'removed' })
+  assert.equal(stepsOf(second.report, b.id), ALL_STEPS)
+  assert.equal(faulty.callsFor(b.id), ['stop', 'detachNetwork', 'deleteRuntime', 'teardownStorage', 'stop', 'detachNetwork', 'deleteRuntime', 'teardownStorage'])
+  assert.is(getContainer(h.store, b.id), undefined)
+}))
+
+test('a dead owner\'s claim is taken over', () => withHarness(async h => {
+  const c = h.container('orphan', { state: 'removing', ownerPid: 2 ** 22 + 7, ownerStart: '12345', removingSince: 5 })
+  const { report } = await runEngine(h, [c])
+  assert.equal(statusByName(report), { orphan: 'removed' })
+  assert.equal(stepsOf(report, c.id), ALL_STEPS)
+}))
+
+test('a live other owner: we wait and report success when it finishes, without doing the steps', () => withHarness(async h => {
+  const c = h.container('contended', { state: 'removing', ownerPid: parent.pid, ownerStart: parent.start, removingSince: 5 })
+  const backend = new FakeBackend()
+  const timer = setTimeout(() => deleteContainerRow(h.store, c.id), 100)
+  try {
+    const { report } = await runEngine(h, [c], { backend, claimPollMs: 10, claimWaitMs: 60_000 })
+    assert.equal(report.containers.map(x => x.outcome), [{ status: 'removed', removedBy: parent.pid }])
+    assert.equal(backend.calls, [])
+  } finally {
+    clearTimeout(timer)
+  }
+}))
+
+test('a live other owner that never finishes: bounded wait, then an error naming it', () => withHarness(async h => {
+  const c = h.container('stuck', { state: 'removing', ownerPid: parent.pid, ownerStart: parent.start, removingSince: 5 })
+  const { report, backend } = await runEngine(h, [c], { claimPollMs: 5, claimWaitMs: 30 })
+  assert.match(errorOf(report, 'stuck')!, `container ${c.id} is being removed by process ${parent.pid}`)
+  assert.equal(backend.calls, [])
+  assert.is(getContainer(h.store, c.id)?.ownerPid, parent.pid)
+}))
+
+test.run()

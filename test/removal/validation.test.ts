@@ -57,7 +57,7 @@ test('cycles of 2 and 3 are rejected naming the cycle; what they depend on stays
   h.dep(x, y); h.dep(y, z); h.dep(z, x)
   const { report, backend } = await runEngine(h, [a, b, under, free, x, y, z], { force: true })
   assert.equal(statusByName(report), { a: 'failed', b: 'failed', under: 'failed', free: 'removed', x: 'failed', y: 'failed', z: 'failed' })
-  const [s1, s2] = [a.id, b.id].sort() as [string, string]
+  const [s1, s2] = [a.id as string, b.id as string].sort()
   assert.is(errorOf(report, 'a'), `container ${a.id} is part of a dependency cycle: ${s1} -> ${s2} -> ${s1}`)
   assert.match(errorOf(report, 'x')!, /is part of a dependency cycle: [0-9a-f]{64} -> [0-9a-f]{64} -> [0-9a-f]{64} -> [0-9a-f]{64}$/)
   assert.equal(backend.calls.map(c => c.target), [free.id, free.id, free.id, free.id])

@@ -25,7 +25,7 @@ export const podRmCommand: PodctlCommand = {
     .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Remove all running pods' })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Force removal of a running pod by first stopping all containers, then removing all containers in the pod.  The default is false' })
     .option('ignore', { alias: 'i', type: 'boolean', default: false, describe: 'Ignore errors when a specified pod is missing' })
-    .option('pod-id-file', { type: 'string', array: true, describe: 'Read the pod ID from the file' })
+    .option('pod-id-file', { type: 'string', describe: 'Read the pod ID from the file (repeatable)' })
     .option('time', { alias: 't', type: 'string', describe: 'Seconds to wait for pod stop before killing the container' })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
     .option('dry-run', REMOVE_COMMON_OPTIONS.dryRun)

@@ -158,7 +158,7 @@ export class CNIEnv {
     return attachNetworks(this.attachDeps(), containerId, requests)
   }
 
-  // Tears down the container's attachments (all, or the named ones) and removes its netns.
+  // Tears down the container's attachments (all, or the named ones); the netns goes with the last one.
   async detach (containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
     return detachNetworks(this.attachDeps(), containerId, requests)
   }

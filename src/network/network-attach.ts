@@ -110,8 +110,9 @@ function ipsOf (result: Record<string, unknown>): string[] {
 
 interface Teardown { name: string, ifname: string, cached?: CachedAttachment }
 
-// Runs DEL for the container's attachments in reverse order with the cached result and
-// ifname, then always removes the cache entries and the netns. A missing netns, cache
+// Runs DEL for the container's attachments (all of them, or the requested ones) in reverse
+// order with the cached result and ifname, then always removes their cache entries, and
+// the netns once no attachment is left. A missing netns, cache
 // entry, network or plugin is tolerated, so DEL is idempotent. Throws NETWORK_FAILED
 // (after cleaning up) when a plugin's DEL failed.
 export function detachNetworks (deps: AttachDeps, containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
@@ -137,7 +138,11 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }
-    await removeNetns(netnsPath)
+    // The netns goes with the last attachment (or when asked for everything); detaching
+    // some networks of a container that keeps others leaves it in place.
+    const left = requests === undefined ? [] : (await readCachedAttachments(deps.config.cniCacheDir, f => f.includes(`-${containerId}-`)))
+      .filter(c => c.containerId === containerId)
+    if (left.length === 0) await removeNetns(netnsPath)
     if (errors.length > 0) {
       throw new PodctlError('NETWORK_FAILED', `tearing down the network of ${containerId}: ${errors.map(errorMessage).join('; ')}`)
     }

@@ -115,3 +115,25 @@ export function addressesInNetns (file: string, ifname: string): string[] {
   const links = JSON.parse(out) as { addr_info: { family: string, local: string, prefixlen: number }[] }[]
   return links.flatMap(l => l.addr_info.filter(a => a.family === 'inet').map(a => `${a.local}/${a.prefixlen}`))
 }
+
+// A plugin dir of wrappers that log "<CNI_COMMAND> <plugin> <CNI_IFNAME> <CNI_CONTAINERID>"
+// to logFile and then run the real plugin; `extra` adds fixture plugins (name → script body).
+export function makeLoggingPluginDir (dir: string, logFile: string, extra: Record<string, string> = {}): string {
+  const pdir = path.join(dir, 'plugins')
+  fs.mkdirSync(pdir, { recursive: true })
+  for (const name of ['bridge', 'macvlan', 'ipvlan', 'host-local', 'portmap', 'loopback', 'tuning']) {
+    fs.writeFileSync(path.join(pdir, name), `#!/bin/sh\necho "$CNI_COMMAND ${name} $CNI_IFNAME $CNI_CONTAINERID" >> '${logFile}'\nexec ${PLUGIN_DIRS[0]}/${name}\n`, { mode: 0o755 })
+  }
+  for (const [name, body] of Object.entries(extra)) fs.writeFileSync(path.join(pdir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 })
+  return pdir
+}
+
+export function readLog (logFile: string): string[] {
+  return fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : []
+}
+
+// Names of the links inside a netns file.
+export function linksInNetns (file: string): string[] {
+  const out = execFileSync('nsenter', [`--net=${file}`, 'ip', '-j', 'link'], { encoding: 'utf8', timeout: 30_000 })
+  return (JSON.parse(out) as { ifname: string }[]).map(l => l.ifname).sort()
+}

@@ -1,0 +1,173 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import * as assert from 'uvu/assert'
+import { suite } from 'uvu'
+
+import { isErrorCode } from '../../src/errors.js'
+import { CNIEnv } from '../../src/network/index.js'
+import type { CniSandbox } from '../helpers/cni.js'
+import {
+  addressesInNetns, bridgePorts, cacheEntries, ip, ipamAllocations, linkExists, linksInNetns, makeLoggingPluginDir,
+  netnsFiles, randomSubnet, readLog, uniqueName, withCniSandbox,
+} from '../helpers/cni.js'
+
+const test = suite('network-attach')
+
+function envWithPlugins (s: CniSandbox, pluginDir: string, extra: Partial<ConstructorParameters<typeof CNIEnv>[0]> = {}): CNIEnv {
+  return new CNIEnv({ config: { ...s.paths, cniPluginDirs: [pluginDir] }, log: s.log, ...extra })
+}
+
+function assertNothingLeft (s: CniSandbox, networks: string[], bridges: string[]): void {
+  for (const n of networks) assert.equal(ipamAllocations(s.paths, n), [], `no IPAM entries for ${n}`)
+  assert.equal(netnsFiles(s.paths), [], 'no netns files')
+  assert.equal(cacheEntries(s.paths), [], 'no cache entries')
+  for (const b of bridges) assert.equal(bridgePorts(b), [], `no ports on ${b}`)
+}
+
+test('attach configures eth0 in a new netns; detach frees the address and removes everything', async () => {
+  await withCniSandbox(async s => {
+    const env = s.cniEnv()
+    const bridge = s.link()
+    const net = uniqueName('net')
+    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
+    const cid = uniqueName('c')
+    const res = await env.attach(cid, [{ name: net }])
+    assert.is(res.netnsPath, path.join(s.paths.runroot, 'netns', cid))
+    assert.is(res.networks.length, 1)
+    const [att] = res.networks
+    assert.is(att!.ifname, 'eth0')
+    assert.equal(addressesInNetns(res.netnsPath, 'eth0'), att!.ips)
+    const ipOnly = att!.ips[0]!.split('/')[0]!
+    assert.equal(ipamAllocations(s.paths, net), [ipOnly])
+    assert.match(fs.readFileSync(path.join(s.paths.cniCacheDir, 'networks', net, ipOnly), 'utf8'), new RegExp(`^${cid}\\s+eth0`))
+    assert.is(bridgePorts(bridge).length, 1)
+    const cache = JSON.parse(fs.readFileSync(path.join(s.paths.cniCacheDir, 'results', `${net}-${cid}-eth0`), 'utf8')) as Record<string, unknown>
+    assert.equal([cache['kind'], cache['containerId'], cache['ifName'], cache['networkName']], ['cniCacheV1', cid, 'eth0', net])
+    assert.is(JSON.parse(Buffer.from(cache['config'] as string, 'base64').toString()).name, net)
+    await env.detach(cid)
+    assertNothingLeft(s, [net], [bridge])
+    await env.detach(cid)
+    assert.equal(netnsFiles(s.paths), [], 'second detach is a no-op')
+  })
+})
+
+test('two networks: eth0 and eth1 in order; a static IP goes only to the network that asked', async () => {
+  await withCniSandbox(async s => {
+    const log = path.join(s.dir, 'plugins.log')
+    const env = envWithPlugins(s, makeLoggingPluginDir(s.dir, log))
+    const [b1, b2] = [s.link(), s.link()]
+    const [n1, n2] = [uniqueName('na'), uniqueName('nb')]
+    await env.create({ name: n1, subnets: [randomSubnet()], interfaceName: b1 })
+    const sub2 = randomSubnet()
+    await env.create({ name: n2, subnets: [sub2], interfaceName: b2 })
+    const staticIp = sub2.replace(/0\/24$/, '77')
+    const cid = uniqueName('c')
+    const res = await env.attach(cid, [{ name: n1 }, { name: n2, staticIp }])
+    assert.equal(res.networks.map(n => [n.network, n.ifname]), [[n1, 'eth0'], [n2, 'eth1']])
+    assert.equal(addressesInNetns(res.netnsPath, 'eth1'), [`${staticIp}/24`])
+    assert.is.not(addressesInNetns(res.netnsPath, 'eth0')[0], `${staticIp}/24`)
+    fs.writeFileSync(log, '')
+    await env.detach(cid)
+    assert.equal(readLog(log).filter(l => !l.startsWith('DEL host-local')), [
+      `DEL portmap eth1 ${cid}`, `DEL bridge eth1 ${cid}`, `DEL portmap eth0 ${cid}`, `DEL bridge eth0 ${cid}`,
+    ])
+    assertNothingLeft(s, [n1, n2], [b1, b2])
+  })
+})
+
+test('a failing ADD is reported with the plugin\'s error and everything done so far is undone', async () => {
+  await withCniSandbox(async s => {
+    const env = s.cniEnv()
+    const [b1, b2] = [s.link(), s.link()]
+    const [n1, n2] = [uniqueName('na'), uniqueName('nb')]
+    await env.create({ name: n1, subnets: [randomSubnet()], interfaceName: b1 })
+    const sub2 = randomSubnet()
+    await env.create({ name: n2, subnets: [sub2], ipRanges: [sub2.replace(/0\/24$/, '128/25')], interfaceName: b2 })
+    const outside = sub2.replace(/0\/24$/, '5')
+    const err = await env.attach(uniqueName('c'), [{ name: n1 }, { name: n2, staticIp: outside }]).catch((e: unknown) => e)
+    assert.ok(isErrorCode(err, 'NETWORK_FAILED'), String(err))
+    assert.match((err as Error).message, new RegExp(`^plugin bridge failed \\(code \\d+\\): .*${outside.replace(/\./g, '\\.')}`))
+    assertNothingLeft(s, [n1, n2], [b1, b2])
+  })
+})
+
+test('a plugin that hangs is killed at the timeout and nothing leaks', async () => {
+  await withCniSandbox(async s => {
+    const log = path.join(s.dir, 'plugins.log')
+    const pdir = makeLoggingPluginDir(s.dir, log, { ptslow: 'if [ "$CNI_COMMAND" = ADD ]; then exec sleep 600; fi\necho "{}"' })
+    const env = envWithPlugins(s, pdir, { pluginTimeoutMs: 500 })
+    const bridge = s.link()
+    const net = uniqueName('net')
+    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
+    const file = path.join(s.paths.cniConfigDir, `podctl-${net}.conflist`)
+    const conf = JSON.parse(fs.readFileSync(file, 'utf8')) as { plugins: { type: string }[] }
+    conf.plugins.push({ type: 'ptslow' })
+    fs.writeFileSync(file, JSON.stringify(conf))
+    const err = await env.attach(uniqueName('c'), [{ name: net }]).catch((e: unknown) => e)
+    assert.ok(isErrorCode(err, 'NETWORK_FAILED'), String(err))
+    assert.match((err as Error).message, /^plugin ptslow ADD timed out after 500 ms$/)
+    assertNothingLeft(s, [net], [bridge])
+  })
+})
+
+test('detach tolerates a vanished netns and a missing cache entry, and still frees the address', async () => {
+  await withCniSandbox(async s => {
+    const env = s.cniEnv()
+    const bridge = s.link()
+    const net = uniqueName('net')
+    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
+    const c1 = uniqueName('c'); const c2 = uniqueName('c')
+    const r1 = await env.attach(c1, [{ name: net }])
+    await env.attach(c2, [{ name: net }])
+    ip(['link', 'show', bridge])
+    // c1: someone removed the netns behind our back.
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('umount', [r1.netnsPath]); fs.rmSync(r1.netnsPath)
+    await env.detach(c1)
+    // c2: the cache entry is gone; podctl's record still names the network.
+    fs.rmSync(path.join(s.paths.cniCacheDir, 'results', `${net}-${c2}-eth0`))
+    await env.detach(c2, [{ name: net, ifname: 'eth0' }])
+    assertNothingLeft(s, [net], [bridge])
+  })
+})
+
+test('a macvlan and a bridge network with confusable names are each torn down by their own plugin', async () => {
+  await withCniSandbox(async s => {
+    const log = path.join(s.dir, 'plugins.log')
+    const env = envWithPlugins(s, makeLoggingPluginDir(s.dir, log))
+    // The kernel here has no dummy driver: a veth pair's end serves as the parent.
+    const parent = s.link('pd')
+    ip(['link', 'add', parent, 'type', 'veth', 'peer', 'name', s.link('pp')])
+    ip(['link', 'set', parent, 'up'])
+    const bridge = s.link()
+    const base = uniqueName('foo')
+    const mv = base; const br = `${base}-`; const br2 = `podctl-${base}`
+    await env.create({ name: mv, driver: 'macvlan', options: { parent }, subnets: [randomSubnet()] })
+    await env.create({ name: br, subnets: [randomSubnet()], interfaceName: bridge })
+    const bridge2 = s.link()
+    await env.create({ name: br2, subnets: [randomSubnet()], interfaceName: bridge2 })
+    const cid = uniqueName('c')
+    const res = await env.attach(cid, [{ name: mv }, { name: br }, { name: br2 }])
+    assert.equal(linksInNetns(res.netnsPath), ['eth0', 'eth1', 'eth2', 'lo'])
+    // The macvlan network's config vanishes and a bridge network takes its name.
+    fs.rmSync(path.join(s.paths.cniConfigDir, `podctl-${mv}.conflist`))
+    const bridge3 = s.link()
+    await env.create({ name: mv, subnets: [randomSubnet()], interfaceName: bridge3 })
+    fs.writeFileSync(log, '')
+    await env.detach(cid, [{ name: mv }])
+    assert.equal(readLog(log), [`DEL macvlan eth0 ${cid}`, `DEL host-local eth0 ${cid}`])
+    assert.equal(linksInNetns(res.netnsPath), ['eth1', 'eth2', 'lo'])
+    assert.is(bridgePorts(bridge).length, 1, 'the bridge network was not touched')
+    assert.is(bridgePorts(bridge2).length, 1)
+    assert.ok(linkExists(parent))
+    fs.writeFileSync(log, '')
+    await env.detach(cid)
+    const dels = readLog(log).filter(l => !l.startsWith('DEL host-local'))
+    assert.equal(dels, [`DEL portmap eth2 ${cid}`, `DEL bridge eth2 ${cid}`, `DEL portmap eth1 ${cid}`, `DEL bridge eth1 ${cid}`])
+    assert.not.ok(linkExists(bridge3), 'the impostor bridge was never created')
+    assertNothingLeft(s, [mv, br, br2], [bridge, bridge2])
+  })
+})
+
+test.run()

@@ -2,9 +2,11 @@ import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { removeTree } from '../storage/atomic-file.js'
+import { releaseImageFiles } from '../storage/images.js'
 import { unmountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import type { ContainerRecord } from '../state/types.js'
+import { readConfig } from './container-config.js'
 
 // The per-container teardown steps the removal engine calls. Each is idempotent ("already
 // gone" is success), works on a half-created container and never deletes rows.
@@ -22,6 +24,7 @@ export async function teardownContainerStorage (host: Host, c: ContainerRecord):
   await unmountRootfs(host, c.id)
   removeTree(paths.containerStorage(host.config, c.id))
   removeTree(paths.bundle(host.config, c.id))
+  releaseImageFiles(host, c.id, readConfig(c).lowerDir)
 }
 
 // rm -rf <root>/volumes/<name>; missing is success.

@@ -6,7 +6,7 @@ import type { Host } from '../host.js'
 import type { ImageId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { execCommand } from '../runtime/exec-command.js'
-import { deleteImageRow, insertImage, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
+import { deleteImageRow, getImage, insertImage, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
 import { fsyncDir, removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
@@ -62,17 +62,31 @@ export async function importImage (host: Host, source: string, rawName: string):
   }
 }
 
-// Removes an image; refused while a container uses it.
-export function removeImage (host: Host, ref: string): ImageRecord {
-  const image = host.store.write(() => {
+// Removes an image; refused while a container uses it, unless force. Forced, the row goes
+// but the files stay while containers still use them as their lowerdir: the last user's
+// storage teardown removes them (releaseImageFiles).
+export function removeImage (host: Host, ref: string, force = false): ImageRecord {
+  const { image, users } = host.store.write(() => {
     const i = resolveImage(host.store, ref)
     const users = listImageUsers(host.store, i.id)
-    if (users.length > 0) {
-      throw new PodctlError('IN_USE', `image used by ${users.join(', ')}: image is in use by a container`, { hint: 'remove those containers first (podctl rm -f)' })
+    if (users.length > 0 && !force) {
+      throw new PodctlError('IN_USE', `image used by ${users.join(', ')}: image is in use by a container: consider listing external containers and force-removing image`)
     }
+    host.store.db.prepare('UPDATE containers SET image_id = NULL WHERE image_id = ?').run(i.id)
     deleteImageRow(host.store, i.id)
-    return i
+    return { image: i, users }
   })
-  removeTree(paths.image(host.config, image.id))
+  if (users.length === 0) removeTree(paths.image(host.config, image.id))
   return image
+}
+
+// Called when a container's storage goes: removes the files of a force-removed image once
+// no other container uses them.
+export function releaseImageFiles (host: Host, containerId: string, lowerDir: string): void {
+  const imagesDir = paths.images(host.config)
+  if (path.dirname(path.dirname(lowerDir)) !== imagesDir || path.basename(lowerDir) !== 'rootfs') return
+  const id = path.basename(path.dirname(lowerDir))
+  if (getImage(host.store, id) !== undefined) return
+  const others = host.store.db.prepare("SELECT 1 FROM containers WHERE id <> ? AND json_extract(config, '$.lowerDir') = ? LIMIT 1").get(containerId, lowerDir)
+  if (others === undefined) removeTree(paths.image(host.config, id))
 }

@@ -1,15 +1,29 @@
 import type { PodctlCommand, PodctlGroup } from '../command.js'
+import { createCommand } from './create.js'
 import { graphCommand } from './graph.js'
+import { imageGroup, imagesCommand, rmiCommand } from './image.js'
+import { inspectCommand } from './inspect.js'
+import { killCommand } from './kill.js'
 import { networkGroup } from './network.js'
+import { podGroup } from './pod.js'
 import { psCommand } from './ps.js'
 import { rmCommand } from './rm.js'
+import { runCommand } from './run.js'
+import { startCommand } from './start.js'
+import { stopCommand } from './stop.js'
+import { volumeGroup } from './volume.js'
 
-const containerCommands: PodctlCommand[] = [psCommand, rmCommand]
+const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand]
 
 // The command tree. `podctl container <cmd>` aliases every container command, as in Podman.
 export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   ...containerCommands,
   { command: 'container <command>', describe: 'Manage containers', subcommands: containerCommands },
   networkGroup,
+  imageGroup,
+  imagesCommand,
+  rmiCommand,
+  volumeGroup,
+  podGroup,
   graphCommand,
 ]

@@ -1,0 +1,68 @@
+import { invalidArgument } from '../../errors.js'
+import { shortId } from '../../ids.js'
+import { importImage, removeImage } from '../../storage/images.js'
+import { listImages } from '../../state/image-rows.js'
+import type { PodctlCommand, PodctlGroup } from '../command.js'
+import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
+
+const importCommand: PodctlCommand = {
+  command: 'import <path> <name>',
+  describe: 'Import a rootfs directory or tarball as an image',
+  examples: [['podctl image import ./rootfs.tar busybox', 'import a tarball']],
+  builder: y => y.positional('path', { type: 'string' }).positional('name', { type: 'string' }),
+  async run (ctx, argv) {
+    const image = await importImage(ctx, String(argv['path']), String(argv['name']))
+    return { stdout: `${image.id}\n` }
+  },
+}
+
+const lsCommand: PodctlCommand = {
+  command: 'ls',
+  aliases: ['list'],
+  describe: 'List images',
+  builder: y => y
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Display only image IDs' })
+    .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate output' })
+    .option('format', FORMAT_OPTION),
+  run (ctx, argv) {
+    const images = listImages(ctx.store)
+    if (wantsJson(argv)) return { stdout: renderJson(images.map(i => ({ Id: i.id, Names: [i.name], Created: Math.floor(i.createdAt / 1000), Size: i.size, Source: i.source }))) }
+    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
+    const id = (s: string): string => argv['no-trunc'] === true ? s : shortId(s)
+    if (argv['quiet'] === true) return { stdout: renderLines(images.map(i => id(i.id))) }
+    const now = Date.now()
+    return {
+      stdout: renderTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], images.map(i => {
+        const colon = i.name.lastIndexOf(':')
+        return [i.name.slice(0, colon), i.name.slice(colon + 1), id(i.id), `${humanDuration(now - i.createdAt)} ago`, `${(i.size / 1e6).toFixed(1)} MB`]
+      })),
+    }
+  },
+}
+
+const rmCommand: PodctlCommand = {
+  command: 'rm <images..>',
+  aliases: ['remove'],
+  describe: 'Remove images not used by any container',
+  builder: y => y.positional('images', { type: 'string', array: true })
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the image even while containers use it (its files stay until they are removed)' }),
+  run (ctx, argv) {
+    const out: string[] = []
+    const errors: unknown[] = []
+    for (const ref of (argv['images'] as string[]).map(String)) {
+      try { out.push(`Deleted: ${removeImage(ctx, ref, argv['force'] === true).id}`) } catch (err) { errors.push(err) }
+    }
+    return { stdout: renderLines(out), errors }
+  },
+}
+
+export const imageGroup: PodctlGroup = {
+  command: 'image <command>',
+  describe: 'Manage images',
+  subcommands: [importCommand, lsCommand, rmCommand],
+}
+
+// Podman's top-level shortcuts.
+export const imagesCommand: PodctlCommand = { ...lsCommand, command: 'images', aliases: [] }
+export const rmiCommand: PodctlCommand = { ...rmCommand, command: 'rmi <images..>', aliases: [] }

@@ -1,0 +1,140 @@
+import { invalidArgument } from '../../errors.js'
+import { shortId } from '../../ids.js'
+import { parseLabels } from '../../containers/labels.js'
+import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { createPod } from '../../pods/create-pod.js'
+import { startPod, stopPod } from '../../pods/pod-lifecycle.js'
+import { parseTimeout } from '../../runtime/signals.js'
+import { listPods, lookupPod, noSuchPod } from '../../state/pod-rows.js'
+import type { PodRecord } from '../../state/types.js'
+import { toPodInspectView, toPodListEntry } from '../../views/pod-view.js'
+import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
+import { FORMAT_OPTION, wantsJson } from '../command.js'
+import type { CommandContext } from '../context.js'
+import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
+
+function resolvePods (ctx: CommandContext, argv: Args): { pods: [string, PodRecord][], errors: unknown[] } {
+  const pods: [string, PodRecord][] = []
+  const errors: unknown[] = []
+  if (argv['all'] === true) for (const p of listPods(ctx.store)) pods.push([p.id, p])
+  if (argv['latest'] === true) { const all = listPods(ctx.store); const p = all[all.length - 1]; if (p !== undefined) pods.push([p.id, p]) }
+  for (const r of ((argv['pods'] as string[] | undefined) ?? []).map(String)) {
+    const p = lookupPod(ctx.store, r)
+    if (p === undefined) errors.push(noSuchPod(r))
+    else pods.push([r, p])
+  }
+  return { pods, errors }
+}
+
+const createCommand: PodctlCommand = {
+  command: 'create',
+  describe: 'Create a new empty pod',
+  examples: [['podctl pod create --name web --share ipc,net,uts', 'a pod whose members share the infra namespaces']],
+  builder: y => y
+    .option('name', { alias: 'n', type: 'string', describe: 'Assign a name to the pod' })
+    .option('infra', { type: 'boolean', default: true, describe: 'Create an infra container associated with the pod to share namespaces with' })
+    .option('share', { type: 'string', describe: 'A comma-separated list of kernel namespaces the pod will share (ipc,net,uts default; pid; or none)' })
+    .option('network', { alias: 'net', type: 'string', describe: 'Network mode of the infra container: none, host' })
+    .option('pod-id-file', { type: 'string', describe: 'Write the pod ID to the file' })
+    .option('label', { alias: 'l', type: 'string', array: true, describe: 'Set metadata on a pod (key=value)' }),
+  async run (ctx, argv) {
+    const opt = (k: string): string | undefined => argv[k] === undefined ? undefined : String(argv[k])
+    const name = opt('name'); const share = opt('share'); const network = opt('network'); const podIdFile = opt('pod-id-file')
+    const pod = await createPod(ctx, {
+      infra: argv['infra'] !== false, labels: parseLabels((argv['label'] as string[] | undefined) ?? []),
+      ...(name === undefined ? {} : { name }), ...(share === undefined ? {} : { share }),
+      ...(network === undefined ? {} : { network }), ...(podIdFile === undefined ? {} : { podIdFile }),
+    })
+    return { stdout: `${pod.id}\n` }
+  },
+}
+
+const podTargets = (y: Parameters<NonNullable<PodctlCommand['builder']>>[0]) => y
+  .positional('pods', { type: 'string', array: true })
+  .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Act on all pods' })
+  .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
+
+const startCommand: PodctlCommand = {
+  command: 'start [pods..]',
+  describe: 'Start one or more pods',
+  builder: podTargets,
+  async run (ctx, argv) {
+    const { pods, errors } = resolvePods(ctx, argv)
+    if (errors.length > 0) return { errors, exitCode: 125 }
+    const out: string[] = []
+    for (const [, p] of pods) {
+      const r = await startPod(ctx, p)
+      if (r.errors.length === 0) out.push(p.id)
+      errors.push(...r.errors)
+    }
+    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+  },
+}
+
+const stopCommand: PodctlCommand = {
+  command: 'stop [pods..]',
+  describe: 'Stop one or more pods',
+  builder: y => podTargets(y).option('time', { alias: ['t', 'timeout'], type: 'string', describe: 'Seconds to wait for pod stop before killing the container' }),
+  async run (ctx, argv) {
+    const timeoutSec = argv['time'] === undefined ? undefined : parseTimeout(argv['time'], '--time')
+    const { pods, errors } = resolvePods(ctx, argv)
+    if (errors.length > 0) return { errors, exitCode: 125 }
+    await refreshContainerStates(ctx)
+    const out: string[] = []
+    await Promise.all(pods.map(async ([, p]) => {
+      const r = await stopPod(ctx, p, timeoutSec === undefined ? {} : { timeoutSec })
+      if (r.errors.length === 0) out.push(p.id)
+      errors.push(...r.errors)
+    }))
+    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+  },
+}
+
+const psCommand: PodctlCommand = {
+  command: 'ps',
+  aliases: ['ls', 'list'],
+  describe: 'List pods',
+  builder: y => y
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print the IDs of the pods only' })
+    .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate pod and container IDs' })
+    .option('format', FORMAT_OPTION),
+  async run (ctx, argv) {
+    await refreshContainerStates(ctx)
+    const entries = ctx.store.read(() => listPods(ctx.store).map(p => toPodListEntry(ctx.store, p)))
+    if (wantsJson(argv)) return { stdout: renderJson(entries) }
+    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
+    const id = (s: unknown): string => argv['no-trunc'] === true ? String(s) : shortId(String(s))
+    if (argv['quiet'] === true) return { stdout: renderLines(entries.map(e => id(e['Id']))) }
+    const now = Date.now()
+    return {
+      stdout: renderTable(['POD ID', 'NAME', 'STATUS', 'CREATED', 'INFRA ID', '# OF CONTAINERS'], entries.map(e => [
+        id(e['Id']), String(e['Name']), String(e['Status']), `${humanDuration(now - Date.parse(String(e['Created'])))} ago`,
+        e['InfraId'] === '' ? '' : id(e['InfraId']), String((e['Containers'] as unknown[]).length),
+      ])),
+    }
+  },
+}
+
+const inspectCommand: PodctlCommand = {
+  command: 'inspect [pods..]',
+  describe: 'Display information describing a pod',
+  builder: y => y.positional('pods', { type: 'string', array: true })
+    .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
+    .option('format', FORMAT_OPTION),
+  async run (ctx, argv) {
+    const { pods, errors } = resolvePods(ctx, argv)
+    await refreshContainerStates(ctx)
+    const views = ctx.store.read(() => pods.map(([, p]) => toPodInspectView(ctx.store, p)))
+    const errs = errors.map(e => e instanceof Error ? Object.assign(e, { message: e.message.replace(/^no pod with name or ID (\S+) found: no such pod$/, 'no such pod $1') }) : e)
+    return { stdout: JSON.stringify(views, null, 5) + '\n', errors: errs, ...(errs.length > 0 ? { exitCode: 125 } : {}) }
+  },
+}
+
+// The `pod` subcommands; the removal engine appends `pod rm`.
+export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand]
+
+export const podGroup: PodctlGroup = {
+  command: 'pod <command>',
+  describe: 'Manage pods',
+  subcommands: podSubcommands,
+}

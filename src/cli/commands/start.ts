@@ -1,0 +1,38 @@
+import { invalidArgument } from '../../errors.js'
+import { startContainer } from '../../containers/start-container.js'
+import { lookupContainer, noSuchContainer } from '../../state/container-rows.js'
+import type { ContainerRecord } from '../../state/types.js'
+import type { PodctlCommand } from '../command.js'
+import { renderLines } from '../render.js'
+import { latestContainer } from './stop.js'
+
+export const startCommand: PodctlCommand = {
+  command: 'start [containers..]',
+  describe: 'Start one or more containers',
+  examples: [['podctl start web', 'start a created or exited container']],
+  builder: y => y
+    .positional('containers', { type: 'string', array: true })
+    .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
+  async run (ctx, argv) {
+    const refs = ((argv['containers'] as string[] | undefined) ?? []).map(String)
+    const targets: [string, ContainerRecord][] = []
+    if (argv['latest'] === true) targets.push(...latestContainer(ctx))
+    for (const r of refs) {
+      const c = lookupContainer(ctx.store, r)
+      if (c === undefined) return { errors: [noSuchContainer(r)], exitCode: 125 }
+      targets.push([r, c])
+    }
+    if (targets.length === 0) return { errors: [invalidArgument('no containers specified')], exitCode: 125 }
+    const out: string[] = []
+    const errors: unknown[] = []
+    for (const [ref, c] of targets) {
+      try {
+        await startContainer(ctx, c)
+        out.push(ref)
+      } catch (err) {
+        errors.push(err)
+      }
+    }
+    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+  },
+}

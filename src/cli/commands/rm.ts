@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 
-import { batchExitCode, invalidArgument, PodctlError } from '../../errors.js'
+import { batchExitCode, invalidArgument, isPodctlError, PodctlError } from '../../errors.js'
 import { describeDryRun, renderDryRun } from '../../removal/dry-run.js'
 import { executeRemoval } from '../../removal/engine.js'
 import { createHostBackend } from '../../removal/host-backend.js'
@@ -110,7 +110,7 @@ async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
   if (timeoutSec !== undefined && !force) throw invalidArgument('--force option must be specified to use the --time option')
   refs.push(...readIdFiles(cidfiles, 'reading CIDFile', argv['ignore'] === true))
   for (const f of filters) if (!f.includes('=')) throw invalidArgument(`invalid filter "${f}"`)
-  const filter = filters.length > 0 ? parseContainerFilters(filters) : undefined
+  const filter = filters.length > 0 ? parseFiltersPlain(filters) : undefined
   const ignore = force || argv['ignore'] === true
   const resolved = resolveContainerTargets(ctx.store, { refs, all, latest: argv['latest'] === true, ignore, ...(filter === undefined ? {} : { filter }) })
   const prep = prepareRemoval(ctx.store, { mode: 'rm', targets: resolved.targets, force, depend: all || argv['depend'] === true, volumes: argv['volumes'] === true })
@@ -131,6 +131,15 @@ async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
   if (wantsJson(argv)) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode: batchExitCode(errors) }
   const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
   return { stdout: renderLines(removed), errors, exitCode: batchExitCode(errors) }
+}
+
+// ps's filter parser, minus its hint line: rm's stderr is Podman's single line.
+function parseFiltersPlain (filters: string[]): ReturnType<typeof parseContainerFilters> {
+  try {
+    return parseContainerFilters(filters)
+  } catch (err) {
+    throw isPodctlError(err) ? new PodctlError(err.code, err.message) : err
+  }
 }
 
 export function dryRunResult (prep: PreparedRemoval, json: boolean): CommandResult {

@@ -8,6 +8,7 @@ import type { ConfigWalk } from './config-walk.js'
 import { findNetwork } from './config-walk.js'
 import { validateInterfaceName } from './conflist-build.js'
 import { KeyedQueue } from './keyed-queue.js'
+import { removeOrphanedMasquerade } from './masq-cleanup.js'
 import { createNetns, isNetnsMounted, netnsPathFor, removeNetns } from './netns.js'
 import { subnetsOf } from './network-info.js'
 import type { ChainContext } from './plugin-chain.js'
@@ -135,6 +136,7 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       if (net !== undefined) {
         const args = t.cached?.cniArgs ?? cniArgsFor()
         errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
+        if (ctx.netns === '') await removeOrphanedMasquerade(net, containerId, t.cached?.result)
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }

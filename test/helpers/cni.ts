@@ -21,6 +21,8 @@ export interface CniSandbox {
   // A unique name fit for an interface: prefix + 6 hex chars, tracked for deletion.
   link: (prefix?: string) => string
   cniEnv: (opts?: { lockTimeoutMs?: number }) => CNIEnv
+  // A unique network name whose leftover NAT rules cleanup removes; `exact` tracks a given name.
+  net: (prefix?: string, exact?: string) => string
 }
 
 export function uniqueName (prefix = 'pt'): string {
@@ -46,6 +48,7 @@ export function linkExists (name: string): boolean {
 export async function withCniSandbox<T> (fn: (s: CniSandbox) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-cni-'))
   const links = new Set<string>()
+  const nets = new Set<string>()
   const warnings: string[] = []
   const log: Logger = { debug () {}, info () {}, warn (m) { warnings.push(m) }, error (m) { warnings.push(m) } }
   const paths: CniPaths = {
@@ -65,15 +68,17 @@ export async function withCniSandbox<T> (fn: (s: CniSandbox) => Promise<T>): Pro
     },
     link: (prefix = 'pt') => { const n = uniqueName(prefix); links.add(n); return n },
     cniEnv: (opts = {}) => new CNIEnv({ config: paths, log, ...opts }),
+    net: (prefix = 'net', exact) => { const n = exact ?? uniqueName(prefix); nets.add(n); return n },
   }
   try {
     return await fn(sandbox)
   } finally {
-    cleanupSandbox(dir, paths, links)
+    cleanupSandbox(dir, paths, links, nets)
   }
 }
 
-function cleanupSandbox (dir: string, paths: CniPaths, links: Set<string>): void {
+function cleanupSandbox (dir: string, paths: CniPaths, links: Set<string>, nets: Set<string>): void {
+  try { removeNatRules(nets) } catch { /* best effort */ }
   const nsDir = path.join(paths.runroot, 'netns')
   for (const f of fs.existsSync(nsDir) ? fs.readdirSync(nsDir) : []) {
     try { execFileSync('umount', ['-l', path.join(nsDir, f)], { stdio: 'ignore', timeout: 10_000 }) } catch { /* not mounted */ }
@@ -136,4 +141,24 @@ export function readLog (logFile: string): string[] {
 export function linksInNetns (file: string): string[] {
   const out = execFileSync('nsenter', [`--net=${file}`, 'ip', '-j', 'link'], { encoding: 'utf8', timeout: 30_000 })
   return (JSON.parse(out) as { ifname: string }[]).map(l => l.ifname).sort()
+}
+
+// NAT rules the bridge plugin made for a network (its ipMasq rules carry the network name).
+export function natRulesFor (network: string): string[] {
+  const out = execFileSync('iptables', ['-w', '-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 })
+  return out.split('\n').filter(l => l.includes(`name: \\"${network}\\"`))
+}
+
+// Removes masquerade rules and chains left for the given networks (after a failed test).
+export function removeNatRules (networks: Iterable<string>): void {
+  const names = [...networks]
+  if (names.length === 0) return
+  const listing = execFileSync('iptables', ['-w', '-t', 'nat', '-L', 'POSTROUTING', '-n', '--line-numbers'], { encoding: 'utf8', timeout: 30_000 })
+  const hits = listing.split('\n').filter(l => names.some(n => l.includes(`name: "${n}"`)))
+  const rows = hits.map(l => l.trim().split(/\s+/)).map(f => ({ num: Number(f[0]), chain: f[1]! })).sort((a, b) => b.num - a.num)
+  for (const r of rows) execFileSync('iptables', ['-w', '-t', 'nat', '-D', 'POSTROUTING', String(r.num)], { timeout: 30_000 })
+  for (const chain of new Set(rows.map(r => r.chain).filter(c => c.startsWith('CNI-')))) {
+    execFileSync('iptables', ['-w', '-t', 'nat', '-F', chain], { timeout: 30_000 })
+    execFileSync('iptables', ['-w', '-t', 'nat', '-X', chain], { timeout: 30_000 })
+  }
 }

@@ -9,7 +9,7 @@ import { CNIEnv } from '../../src/network/index.js'
 import type { CniSandbox } from '../helpers/cni.js'
 import {
   addressesInNetns, bridgePorts, cacheEntries, ip, ipamAllocations, linkExists, linksInNetns, makeLoggingPluginDir,
-  netnsFiles, randomSubnet, readLog, uniqueName, withCniSandbox,
+  natRulesFor, netnsFiles, randomSubnet, readLog, uniqueName, withCniSandbox,
 } from '../helpers/cni.js'
 
 const test = suite('network-attach')
@@ -20,6 +20,7 @@ function envWithPlugins (s: CniSandbox, pluginDir: string, extra: Partial<Constr
 
 function assertNothingLeft (s: CniSandbox, networks: string[], bridges: string[]): void {
   for (const n of networks) assert.equal(ipamAllocations(s.paths, n), [], `no IPAM entries for ${n}`)
+  for (const n of networks) assert.equal(natRulesFor(n), [], `no masquerade rules for ${n}`)
   assert.equal(netnsFiles(s.paths), [], 'no netns files')
   assert.equal(cacheEntries(s.paths), [], 'no cache entries')
   for (const b of bridges) assert.equal(bridgePorts(b), [], `no ports on ${b}`)
@@ -29,7 +30,7 @@ test('attach configures eth0 in a new netns; detach frees the address and remove
   await withCniSandbox(async s => {
     const env = s.cniEnv()
     const bridge = s.link()
-    const net = uniqueName('net')
+    const net = s.net()
     await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
     const cid = uniqueName('c')
     const res = await env.attach(cid, [{ name: net }])
@@ -57,7 +58,7 @@ test('two networks: eth0 and eth1 in order; a static IP goes only to the network
     const log = path.join(s.dir, 'plugins.log')
     const env = envWithPlugins(s, makeLoggingPluginDir(s.dir, log))
     const [b1, b2] = [s.link(), s.link()]
-    const [n1, n2] = [uniqueName('na'), uniqueName('nb')]
+    const [n1, n2] = [s.net('na'), s.net('nb')]
     await env.create({ name: n1, subnets: [randomSubnet()], interfaceName: b1 })
     const sub2 = randomSubnet()
     await env.create({ name: n2, subnets: [sub2], interfaceName: b2 })
@@ -80,7 +81,7 @@ test('a failing ADD is reported with the plugin\'s error and everything done so 
   await withCniSandbox(async s => {
     const env = s.cniEnv()
     const [b1, b2] = [s.link(), s.link()]
-    const [n1, n2] = [uniqueName('na'), uniqueName('nb')]
+    const [n1, n2] = [s.net('na'), s.net('nb')]
     await env.create({ name: n1, subnets: [randomSubnet()], interfaceName: b1 })
     const sub2 = randomSubnet()
     await env.create({ name: n2, subnets: [sub2], ipRanges: [sub2.replace(/0\/24$/, '128/25')], interfaceName: b2 })
@@ -98,7 +99,7 @@ test('a plugin that hangs is killed at the timeout and nothing leaks', async () 
     const pdir = makeLoggingPluginDir(s.dir, log, { ptslow: 'if [ "$CNI_COMMAND" = ADD ]; then exec sleep 600; fi\necho "{}"' })
     const env = envWithPlugins(s, pdir, { pluginTimeoutMs: 500 })
     const bridge = s.link()
-    const net = uniqueName('net')
+    const net = s.net()
     await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
     const file = path.join(s.paths.cniConfigDir, `podctl-${net}.conflist`)
     const conf = JSON.parse(fs.readFileSync(file, 'utf8')) as { plugins: { type: string }[] }
@@ -115,12 +116,12 @@ test('detach tolerates a vanished netns and a missing cache entry, and still fre
   await withCniSandbox(async s => {
     const env = s.cniEnv()
     const bridge = s.link()
-    const net = uniqueName('net')
+    const net = s.net()
     await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
     const c1 = uniqueName('c'); const c2 = uniqueName('c')
     const r1 = await env.attach(c1, [{ name: net }])
     await env.attach(c2, [{ name: net }])
-    ip(['link', 'show', bridge])
+    assert.is(natRulesFor(net).length, 6, 'a masquerade rule and a two-rule chain per container')
     // c1: someone removed the netns behind our back.
     const { execFileSync } = await import('node:child_process')
     execFileSync('umount', [r1.netnsPath]); fs.rmSync(r1.netnsPath)
@@ -141,8 +142,8 @@ test('a macvlan and a bridge network with confusable names are each torn down by
     ip(['link', 'add', parent, 'type', 'veth', 'peer', 'name', s.link('pp')])
     ip(['link', 'set', parent, 'up'])
     const bridge = s.link()
-    const base = uniqueName('foo')
-    const mv = base; const br = `${base}-`; const br2 = `podctl-${base}`
+    const base = s.net('foo')
+    const mv = base; const br = s.net('', `${base}-`); const br2 = s.net('', `podctl-${base}`)
     await env.create({ name: mv, driver: 'macvlan', options: { parent }, subnets: [randomSubnet()] })
     await env.create({ name: br, subnets: [randomSubnet()], interfaceName: bridge })
     const bridge2 = s.link()

@@ -19,10 +19,11 @@ export async function removeOrphanedMasquerade (net: NetworkConfig, containerId:
   const ips = Array.isArray(result['ips']) ? result['ips'] as { address?: unknown }[] : []
   const families = new Set<4 | 6>()
   for (const entry of ips) {
-    const cidr = typeof entry.address === 'string' ? parseCidr(entry.address) : undefined
+    const address = typeof entry.address === 'string' ? entry.address : ''
+    const cidr = parseCidr(address)
     if (cidr === undefined) continue
     families.add(cidr.family)
-    const host = `${entry.address.split('/')[0]}/${cidr.family === 4 ? 32 : 128}`
+    const host = `${address.split('/')[0]}/${cidr.family === 4 ? 32 : 128}`
     await iptables(cidr.family, ['-t', 'nat', '-D', 'POSTROUTING', '-s', host, '-m', 'comment', '--comment', comment, '-j', chain])
   }
   for (const family of families) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 
+import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
@@ -57,7 +58,11 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     })
     committed = true
     if (plan.cidfile !== null) {
-      writeFileAtomic(plan.cidfile, id)
+      try {
+        writeFileAtomic(plan.cidfile, id)
+      } catch (cause) {
+        throw new PodctlError('STORAGE_FAILED', `writing cidfile ${plan.cidfile}: ${errorMessage(cause)}`, { cause })
+      }
       cidfileWritten = true
     }
     return record

@@ -24,10 +24,11 @@ export function describeDryRun (prep: PreparedRemoval): DryRunPlan {
     stack.push(...dependenciesOf(prep.graph, id))
   }
   const entry = (id: string): DryRunEntry => ({ id, name: prep.containers.get(id)?.name ?? id })
-  const waves = prep.plan.waves.map(w => w.filter(id => !kept.has(id)).map(entry)).filter(w => w.length > 0)
+  const byName = (a: DryRunEntry, b: DryRunEntry): number => a.name.localeCompare(b.name)
+  const waves = prep.plan.waves.map(w => w.filter(id => !kept.has(id)).map(entry).sort(byName)).filter(w => w.length > 0)
   const keptPods = new Set([...kept].map(id => prep.containers.get(id)?.podId))
   const pods = [...prep.pods.values()].filter(p => !keptPods.has(p.id)).map(p => ({ id: p.id as string, name: p.name }))
-  return { waves, pods, kept: [...kept].sort().map(entry) }
+  return { waves, pods, kept: [...kept].map(entry).sort(byName) }
 }
 
 export function renderDryRun (plan: DryRunPlan): string {

@@ -49,10 +49,33 @@ export function closeOverDependents (g: DependencyGraph, targets: Iterable<strin
   return seen
 }
 
-// Every dependency cycle among the given nodes, each as a sorted list of ids, sorted.
+// Every dependency cycle among the given nodes, one per strongly connected component,
+// as a path in dependency direction starting at its smallest id (a depends on b, b on
+// c, c on a → [a, b, c]): the shortest cycle through that id. Sorted by first id.
 export function findDependencyCycles (g: DependencyGraph, among?: Iterable<string>): string[][] {
   const sub = among === undefined ? g : subgraph(g, new Set(among))
-  return alg.findCycles(sub as unknown as Graph).map(c => [...c].sort()).sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''))
+  return alg.findCycles(sub as unknown as Graph)
+    .map(scc => shortestCycleThrough(sub, new Set(scc), [...scc].sort()[0]!))
+    .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''))
+}
+
+// Breadth-first inside one component from start back to start.
+function shortestCycleThrough (g: DependencyGraph, scc: ReadonlySet<string>, start: string): string[] {
+  const parent = new Map<string, string>()
+  const queue = [start]
+  for (let i = 0; i < queue.length; i++) {
+    const v = queue[i]!
+    for (const w of dependenciesOf(g, v)) {
+      if (!scc.has(w)) continue
+      if (w === start) {
+        const path = [v]
+        while (path[0] !== start) path.unshift(parent.get(path[0]!)!)
+        return path
+      }
+      if (!parent.has(w) && w !== start) { parent.set(w, v); queue.push(w) }
+    }
+  }
+  return [...scc].sort()
 }
 
 export function subgraph (g: DependencyGraph, keep: ReadonlySet<string>): DependencyGraph {

@@ -102,10 +102,9 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
     void limit(() => run(id)).finally(() => { if (--inflight === 0) finish() })
   }
 
-  for (const [id, error] of prep.preErrors) {
-    await settle(id, { status: 'failed', error })
-    await poison(id, error)
-  }
+  // Settle every validation failure before poisoning, so each keeps its own message.
+  for (const [id, error] of prep.preErrors) await settle(id, { status: 'failed', error })
+  for (const [id, error] of prep.preErrors) await poison(id, error)
   const podsWithMembers = new Set([...prep.containers.values()].map(c => c.podId as string | null))
   for (const p of prep.pods.keys()) {
     if (!podsWithMembers.has(p) && host.store.write(() => deleteEmptyPodRow(host.store, p))) emit(p, 'pod-deleted')

@@ -46,4 +46,9 @@ test('cycles are named: 2 and 3', () => {
   assert.equal(findDependencyCycles(g), [['a', 'b'], ['x', 'y', 'z']])
 })
 
+test('a cycle is named as a real path in dependency order, the shortest through its smallest id', () => {
+  const g = buildDependencyGraph([], [dep('c', 'a', 'requires'), dep('a', 'd', 'requires'), dep('d', 'c', 'requires'), dep('a', 'b', 'ipc'), dep('b', 'c', 'ipc')])
+  assert.equal(findDependencyCycles(g), [['a', 'd', 'c']])
+})
+
 test.run()

@@ -1,3 +1,4 @@
+import { cachedStatement } from '../state/claims.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 
 export interface DeletedRows {
@@ -11,9 +12,9 @@ export interface DeletedRows {
 // `removePod` and this was its last member. Idempotent: rows already gone are fine.
 export function deleteContainerRows (store: StateStore, id: string, podId: string | null, opts: { removePod: boolean, volumes: readonly string[] }): DeletedRows {
   return store.write(() => {
-    const container = store.db.prepare('DELETE FROM containers WHERE id = ?').run(id).changes === 1
+    const container = cachedStatement(store, 'DELETE FROM containers WHERE id = ?').run(id).changes === 1
     const volumesDeleted: string[] = []
-    const dropVolume = store.db.prepare(`DELETE FROM volumes WHERE name = ? AND anonymous = 1
+    const dropVolume = cachedStatement(store, `DELETE FROM volumes WHERE name = ? AND anonymous = 1
       AND NOT EXISTS (SELECT 1 FROM container_volumes WHERE volume_name = ?)`)
     for (const v of opts.volumes) if (dropVolume.run(v, v).changes === 1) volumesDeleted.push(v)
     const podDeleted = opts.removePod && podId !== null && deleteEmptyPodRow(store, podId)
@@ -23,7 +24,7 @@ export function deleteContainerRows (store: StateStore, id: string, podId: strin
 
 // Deletes the pod row if it has no containers left; call inside a transaction.
 export function deleteEmptyPodRow (store: StateStore, podId: string): boolean {
-  const left = store.db.prepare('SELECT 1 FROM containers WHERE pod_id = ? LIMIT 1').get(podId)
+  const left = cachedStatement(store, 'SELECT 1 FROM containers WHERE pod_id = ? LIMIT 1').get(podId)
   if (left !== undefined) return false
-  return store.db.prepare('DELETE FROM pods WHERE id = ?').run(podId).changes === 1
+  return cachedStatement(store, 'DELETE FROM pods WHERE id = ?').run(podId).changes === 1
 }

@@ -74,7 +74,7 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
   const ctx = {
     host, backend: opts.backend, state, me: opts.identity ?? currentProcess(), timeoutSec: opts.timeoutSec,
     removeVolumes: prep.request.volumes, volumesOf: prep.volumesOf, podTargets: new Set(prep.pods.keys()),
-    claimWaitMs: opts.claimWaitMs ?? 120_000, claimPollMs: opts.claimPollMs ?? 50, emit,
+    claimWaitMs: opts.claimWaitMs ?? 120_000, claimPollMs: opts.claimPollMs ?? 50, containers: prep.containers, emit,
   }
   const limit = pLimit(opts.maxWorkers ?? defaultMaxWorkers())
   let inflight = 0

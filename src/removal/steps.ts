@@ -24,6 +24,8 @@ export interface StepContext {
   podTargets: ReadonlySet<string>
   claimWaitMs: number
   claimPollMs: number
+  // The records read when the run was planned.
+  containers: ReadonlyMap<string, ContainerRecord>
   emit: (container: string, step: RemovalStep, error?: string) => void
 }
 
@@ -81,7 +83,12 @@ async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
     checkAborted(ctx.host.signal, id)
     const r = claimContainer(ctx.host.store, id as ContainerId, ctx.me)
     if (r.kind === 'gone') return { removedBy: owner }
-    if (r.kind === 'claimed') return { container: { ...r.container, state: r.previousState } }
+    if (r.kind === 'claimed') {
+      const planned = ctx.containers.get(id)
+      if (planned === undefined) throw new Error(`Assertion failed: container ${id} is not part of this run`)
+      // The backend sees the state from before the claim (it decides whether to stop).
+      return { container: { ...planned, state: r.previousState, ownerPid: r.owner.pid, ownerStart: r.owner.start, removingSince: r.removingSince } }
+    }
     owner = r.owner.pid
     const waited = Date.now() - started
     if (waited >= ctx.claimWaitMs) throw claimedByOther(id, owner, waited)

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 
+import type Database from 'better-sqlite3'
+
 import type { ContainerId } from '../ids.js'
-import { getContainer, updateContainer } from './container-rows.js'
 import type { StateStore } from './sqlite-state-store.js'
-import type { ContainerRecord } from './types.js'
+import type { ContainerRecord, ContainerState } from './types.js'
 
 // A process as a claim owner: its pid plus its start time (clock ticks since boot,
 // field 22 of /proc/<pid>/stat), so a recycled pid is never mistaken for the owner.
@@ -35,26 +36,39 @@ export function isProcessAlive (owner: ProcessIdentity): boolean {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed', container: ContainerRecord, previousState: ContainerRecord['state'], resumed: boolean }
+  | { kind: 'claimed', previousState: ContainerState, resumed: boolean, owner: ProcessIdentity, removingSince: number }
   | { kind: 'gone' }
   | { kind: 'busy', owner: ProcessIdentity }
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+// One prepared statement per (database, SQL): hot paths run it 100k times a run.
+export function cachedStatement (store: StateStore, sql: string): Database.Statement {
+  let byDb = statements.get(store.db)
+  if (byDb === undefined) statements.set(store.db, byDb = new Map())
+  let st = byDb.get(sql)
+  if (st === undefined) byDb.set(sql, st = store.db.prepare(sql))
+  return st
+}
+
+interface ClaimRow { state: ContainerState, owner_pid: number | null, owner_start: string | null, removing_since: number | null }
 
 // One BEGIN IMMEDIATE transaction: moves the container to 'removing' owned by `me`.
 // A claim by a live other process is left alone ('busy'); a dead owner's claim, or our
 // own, is taken over ('resumed'). Podman-style "already gone" is 'gone', not an error.
 export function claimContainer (store: StateStore, id: ContainerId, me: ProcessIdentity = currentProcess(), now = Date.now()): ClaimResult {
   return store.write(() => {
-    const c = getContainer(store, id)
+    const c = cachedStatement(store, 'SELECT state, owner_pid, owner_start, removing_since FROM containers WHERE id = ?').get(id) as ClaimRow | undefined
     if (c === undefined) return { kind: 'gone' }
     const resumed = c.state === 'removing'
-    if (resumed && c.ownerPid !== null && c.ownerStart !== null) {
-      const owner = { pid: c.ownerPid, start: c.ownerStart }
+    if (resumed && c.owner_pid !== null && c.owner_start !== null) {
+      const owner = { pid: c.owner_pid, start: c.owner_start }
       const mine = owner.pid === me.pid && owner.start === me.start
       if (!mine && isProcessAlive(owner)) return { kind: 'busy', owner }
     }
-    const patch = { state: 'removing' as const, ownerPid: me.pid, ownerStart: me.start, removingSince: c.removingSince ?? now }
-    updateContainer(store, id, patch)
-    return { kind: 'claimed', container: { ...c, ...patch }, previousState: c.state, resumed }
+    const removingSince = c.removing_since ?? now
+    cachedStatement(store, "UPDATE containers SET state = 'removing', owner_pid = ?, owner_start = ?, removing_since = ? WHERE id = ?")
+      .run(me.pid, me.start, removingSince, id)
+    return { kind: 'claimed', previousState: c.state, resumed, owner: me, removingSince }
   })
 }
 

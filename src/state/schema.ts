@@ -86,6 +86,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX container_networks_network ON container_networks(network);
   `,
+  // Deleting a container checks pods.infra_id (ON DELETE SET NULL): without an index
+  // that is a scan of every pod per removed container.
+  `
+  CREATE INDEX IF NOT EXISTS pods_infra ON pods(infra_id);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

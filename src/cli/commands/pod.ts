@@ -12,6 +12,7 @@ import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
+import { podRmCommand } from './pod-rm.js'
 
 function resolvePods (ctx: CommandContext, argv: Args): { pods: [string, PodRecord][], errors: unknown[] } {
   const pods: [string, PodRecord][] = []
@@ -131,7 +132,7 @@ const inspectCommand: PodctlCommand = {
 }
 
 // The `pod` subcommands; the removal engine appends `pod rm`.
-export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand]
+export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand, podRmCommand]
 
 export const podGroup: PodctlGroup = {
   command: 'pod <command>',

@@ -88,7 +88,11 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
       const r = await removeOneContainer(ctx, id)
       await settle(id, r.removedBy === undefined ? { status: 'removed' } : { status: 'removed', removedBy: r.removedBy })
     } catch (err) {
-      const error = isPodctlError(err) ? err : new PodctlError('RUNTIME_FAILED', `removing container ${id}: ${errorMessage(err)}`, { cause: err })
+      const error = isPodctlError(err)
+        ? err
+        : host.signal.aborted
+          ? new PodctlError('INTERRUPTED', `removing container ${id}: interrupted`, { cause: err })
+          : new PodctlError('RUNTIME_FAILED', `removing container ${id}: ${errorMessage(err)}`, { cause: err })
       await settle(id, { status: 'failed', error })
       await poison(id, error)
       return

@@ -2,6 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { FakeBackend } from '../../src/removal/fake-backend.js'
+import { removeContainers } from '../../src/removal/index.js'
 import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
 import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
 import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from './engine-helpers.js'
@@ -76,6 +77,21 @@ test('a live other owner that never finishes: bounded wait, then an error naming
   assert.match(errorOf(report, 'stuck')!, `container ${c.id} is being removed by process ${parent.pid}`)
   assert.equal(backend.calls, [])
   assert.is(getContainer(h.store, c.id)?.ownerPid, parent.pid)
+}))
+
+test('interrupted mid-step (SIGINT): the claimed container stays removing, unstarted ones untouched; the next run finishes', () => withHarness(async h => {
+  const a = h.container('a'); const b = h.container('b')
+  h.dep(a, b)
+  const backend = new FakeBackend().delayAt(a.id, 'deleteRuntime', 60_000)
+  const { report } = await runEngine(h, [a, b], { backend, onEvent: e => { if (e.container === a.id && e.step === 'network-detached') h.abort.abort(new Error('SIGINT')) } })
+  assert.is(errorOf(report, 'a'), `removing container ${a.id}: interrupted`)
+  assert.match(errorOf(report, 'b')!, `container ${b.id} was not removed`)
+  assert.equal([getContainer(h.store, a.id)?.state, getContainer(h.store, b.id)?.state], ['removing', 'created'])
+  assert.equal(backend.callsFor(b.id), [])
+  const again = await removeContainers({ ...h.host, signal: new AbortController().signal },
+    { mode: 'rm', targets: [{ id: a.id }, { id: b.id }], force: false, depend: false, volumes: false }, { backend: new FakeBackend() })
+  assert.equal(statusByName(again), { a: 'removed', b: 'removed' })
+  assert.equal(h.ids(), [])
 }))
 
 test.run()

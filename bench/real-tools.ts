@@ -1,0 +1,122 @@
+// The two CLIs the real bench drives, each on its own temp root, run, CNI and config dirs.
+import { execFile, execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { buildBusyboxRootfs as buildRootfsDir } from '../test/helpers/busybox-rootfs.js'
+
+export interface BenchDirs { base: string }
+
+export interface TimedResult { seconds: number, steps?: Record<string, number>, failed?: string }
+
+export interface Tool {
+  name: string
+  ok (args: string[]): Promise<string>
+  timed (args: string[]): Promise<TimedResult>
+  // Removes every container and pod so the next run starts from an empty host.
+  reset (): Promise<void>
+}
+
+export function makeBenchDirs (): BenchDirs {
+  return { base: fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-realbench-')) }
+}
+
+// A busybox rootfs dir plus a tarball of it (podman imports tarballs).
+export function buildBusyboxRootfs (base: string): { dir: string, tar: string } {
+  const dir = buildRootfsDir()
+  const tar = path.join(base, 'busybox.tar')
+  execFileSync('tar', ['-C', dir, '-cf', tar, '.'])
+  return { dir, tar }
+}
+
+function exec (file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: 15 * 60_000 }, (err, stdout, stderr) => {
+      if (err !== null) reject(new Error(`${path.basename(file)} ${args.join(' ')}: ${err.message}\n${stderr}`))
+      else resolve({ stdout, stderr })
+    })
+  })
+}
+
+export async function runPool (n: number, width: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
+    while (next < n) await fn(next++)
+  }))
+}
+
+interface StepEvent { ts: number, container: string, step: string }
+
+// Sums, over all containers, the time between consecutive step events (ms).
+function stepBreakdown (events: StepEvent[]): Record<string, number> {
+  const byContainer = new Map<string, StepEvent[]>()
+  for (const e of events) byContainer.set(e.container, [...(byContainer.get(e.container) ?? []), e])
+  const sums: Record<string, number> = {}
+  for (const evs of byContainer.values()) {
+    evs.sort((a, b) => a.ts - b.ts)
+    for (let i = 1; i < evs.length; i++) sums[evs[i]!.step] = (sums[evs[i]!.step] ?? 0) + (evs[i]!.ts - evs[i - 1]!.ts)
+  }
+  return sums
+}
+
+export function podctlTool (dirs: BenchDirs, rootfs: { dir: string }): Tool {
+  const d = path.join(dirs.base, 'podctl')
+  const bin = path.resolve(import.meta.dirname, '../dist/cmd/podctl.js')
+  const globals = ['--root', `${d}/root`, '--runroot', `${d}/run`, '--cni-config-dir', `${d}/cni`, '--cni-cache-dir', `${d}/cache`]
+  const run = (args: string[]): Promise<{ stdout: string, stderr: string }> => exec(process.execPath, [bin, ...globals, ...args], {})
+  let imported: Promise<unknown> | undefined
+  const tool: Tool = {
+    name: 'podctl',
+    async ok (args) {
+      await (imported ??= run(['image', 'import', rootfs.dir, 'bb']))
+      return (await run(args)).stdout
+    },
+    async timed (args) {
+      const t0 = performance.now()
+      const { stdout } = await run([...args, '--format', 'json'])
+      const seconds = (performance.now() - t0) / 1000
+      const report = JSON.parse(stdout) as { events?: StepEvent[] }
+      return { seconds, steps: stepBreakdown(report.events ?? []) }
+    },
+    async reset () {
+      await run(['pod', 'rm', '-fa', '-t', '0'])
+      await run(['rm', '-fa', '-t', '0'])
+    },
+  }
+  return tool
+}
+
+export function podmanTool (dirs: BenchDirs, rootfs: { tar: string }): Tool | undefined {
+  try { execFileSync('podman', ['--version'], { stdio: 'ignore' }) } catch { return undefined }
+  const d = path.join(dirs.base, 'podman')
+  fs.mkdirSync(d, { recursive: true })
+  // runc (crun fails on cgroup v1 hybrid hosts) and no raised ulimits.
+  const conf = path.join(d, 'containers.conf')
+  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n')
+  const env = { CONTAINERS_CONF: conf }
+  const globals = ['--root', `${d}/root`, '--runroot', `${d}/run`, '--network-config-dir', `${d}/net`]
+  const run = (args: string[]): Promise<{ stdout: string, stderr: string }> => exec('podman', [...globals, ...args], env)
+  let imported: Promise<unknown> | undefined
+  return {
+    name: 'podman',
+    async ok (args) {
+      await (imported ??= run(['import', rootfs.tar, 'bb']))
+      return (await run(args)).stdout
+    },
+    async timed (args) {
+      const t0 = performance.now()
+      try {
+        await run(args)
+        return { seconds: (performance.now() - t0) / 1000 }
+      } catch (err) {
+        const first = String(err).split('\n').find(l => l.startsWith('Error:')) ?? String(err).split('\n')[0]
+        return { seconds: (performance.now() - t0) / 1000, failed: first ?? 'failed' }
+      }
+    },
+    async reset () {
+      await run(['pod', 'rm', '-fa', '-t', '0'])
+      await run(['rm', '-fa', '-t', '0', '--depend'])
+    },
+  }
+}

@@ -1,0 +1,43 @@
+// A small SVG chart: containers removed per second against container count, one bar
+// pair per scenario (podctl vs podman), so the README can show it without a plotting lib.
+interface Point { tool: string, scenario: string, containers: number, perSecond: number }
+
+const COLORS: Record<string, string> = { podctl: '#2b7bb9', podman: '#b94a2b' }
+
+export function renderRateChart (samples: Point[]): string {
+  const scenarios = [...new Set(samples.map(s => s.scenario))]
+  const tools = [...new Set(samples.map(s => s.tool))]
+  const max = Math.max(1, ...samples.map(s => s.perSecond))
+  const W = 120 + scenarios.length * 110; const H = 340; const top = 40; const bottom = 250
+  const bar = 36
+  const y = (v: number): number => bottom - (v / max) * (bottom - top)
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Containers removed per second (higher is better)</text>`,
+    `<line x1="60" y1="${bottom}" x2="${W - 20}" y2="${bottom}" stroke="black"/>`,
+    `<line x1="60" y1="${top}" x2="60" y2="${bottom}" stroke="black"/>`,
+  ]
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4
+    parts.push(`<text x="55" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`, `<line x1="60" y1="${y(v)}" x2="${W - 20}" y2="${y(v)}" stroke="#ddd"/>`)
+  }
+  scenarios.forEach((sc, i) => {
+    const x0 = 80 + i * 110
+    tools.forEach((t, j) => {
+      const s = samples.find(p => p.scenario === sc && p.tool === t)
+      if (s === undefined) return
+      const x = x0 + j * (bar + 4)
+      parts.push(`<rect x="${x}" y="${y(s.perSecond)}" width="${bar}" height="${bottom - y(s.perSecond)}" fill="${COLORS[t] ?? '#777'}"/>`,
+        `<text x="${x + bar / 2}" y="${y(s.perSecond) - 3}" text-anchor="middle">${s.perSecond.toFixed(0)}</text>`)
+    })
+    const n = samples.find(p => p.scenario === sc)?.containers ?? 0
+    parts.push(`<text x="${x0 + bar}" y="${bottom + 16}" text-anchor="middle">${esc(sc)}</text>`, `<text x="${x0 + bar}" y="${bottom + 30}" text-anchor="middle" fill="#555">n=${n}</text>`)
+  })
+  tools.forEach((t, j) => {
+    parts.push(`<rect x="${70 + j * 90}" y="${H - 30}" width="12" height="12" fill="${COLORS[t] ?? '#777'}"/>`, `<text x="${86 + j * 90}" y="${H - 20}">${esc(t)}</text>`)
+  })
+  parts.push('</svg>\n')
+  return parts.join('\n')
+}

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { runtimeKill, runtimeState } from '../runtime/oci-runtime.js'
-import { catchesSignal, isProcessAlive, readProcStatus, signalCanAct } from '../runtime/proc-status.js'
+import { catchesSignal, isProcessAlive, readProcStatus, readStartTime, signalCanAct } from '../runtime/proc-status.js'
 import { parseSignal } from '../runtime/signals.js'
 import type { Signal } from '../runtime/signals.js'
 import type { ContainerRecord } from '../state/types.js'
@@ -29,24 +29,48 @@ function stopSignalOf (c: ContainerRecord): Signal {
   try { return parseSignal(c.stopSignal) } catch { return { name: 'SIGTERM', number: 15 } }
 }
 
+interface Init { pid: number, startTime: string | undefined, running: boolean }
+
+// Finds the container's live init. When the row names it exactly (PID + start time) no
+// runtime exec is needed; otherwise ask the runtime. undefined: nothing is running.
+async function locateInit (host: Host, c: ContainerRecord): Promise<Init | undefined> {
+  const recorded = readConfig(c).pidStart
+  if (c.pid !== null && c.pid > 0 && recorded !== undefined) {
+    return isProcessAlive(c.pid, recorded) ? { pid: c.pid, startTime: recorded, running: true } : undefined
+  }
+  const st = await runtimeState(host, c.id)
+  if (st === undefined || st.status === 'stopped' || st.pid <= 0 || !isProcessAlive(st.pid)) return undefined
+  return { pid: st.pid, startTime: readStartTime(st.pid), running: st.status === 'running' }
+}
+
+// Signals the init directly when it is known for sure (saves a runtime exec), else via the runtime.
+async function signalInit (host: Host, c: ContainerRecord, init: Init, sig: Signal): Promise<void> {
+  if (init.running && init.startTime !== undefined && readStartTime(init.pid) === init.startTime) {
+    try { process.kill(init.pid, sig.number) } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err }
+    return
+  }
+  await runtimeKill(host, c.id, sig.name, !init.running)
+}
+
+const SIGKILL: Signal = { name: 'SIGKILL', number: 9 }
+
 // Stops the container: stop signal, up to timeoutSec (default: its stop timeout), then
 // SIGKILL. Straight to SIGKILL when the stop signal cannot act (init of its own PID namespace
 // without a handler, or ignored). Idempotent; records the exit in the row if the row exists.
 export async function stopContainer (host: Host, c: ContainerRecord, opts: { timeoutSec?: number } = {}): Promise<StopOutcome> {
-  const st = await runtimeState(host, c.id)
-  const startTime = readConfig(c).pidStart
-  const pid = st?.pid ?? 0
-  if (st === undefined || st.status === 'stopped' || pid <= 0 || !isProcessAlive(pid, st.status === 'running' ? startTime : undefined)) {
+  const init = await locateInit(host, c)
+  if (init === undefined) {
     recordExit(host, c.id, null)
     return { alreadyStopped: true, killed: false, fastKill: false }
   }
+  const { pid } = init
   const sig = stopSignalOf(c)
   const timeoutSec = opts.timeoutSec ?? c.stopTimeout
   const status = readProcStatus(pid)
   let killed = false
   let fastKill = false
   let exitCode = 137
-  if (st.status !== 'running' || timeoutSec === 0 || status === undefined) {
+  if (!init.running || timeoutSec === 0 || status === undefined) {
     killed = true
   } else if (!signalCanAct(status, sig.number)) {
     host.log.debug(`container ${c.name}: ${sig.name} cannot act on its init (PID 1 without a handler, or ignored): sending SIGKILL at once`)
@@ -54,8 +78,8 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
     fastKill = true
   } else {
     const caught = catchesSignal(status, sig.number)
-    await runtimeKill(host, c.id, sig.name)
-    if (await waitForExit(pid, undefined, timeoutSec * 1000, host.signal)) {
+    await signalInit(host, c, init, sig)
+    if (await waitForExit(pid, init.startTime, timeoutSec * 1000, host.signal)) {
       // The exit status of a process that is not our child cannot be read: a handled stop
       // signal is taken as a clean exit, an unhandled one as death by that signal.
       exitCode = caught ? 0 : 128 + sig.number
@@ -65,8 +89,8 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
     }
   }
   if (killed) {
-    await runtimeKill(host, c.id, 'KILL', st.status !== 'running')
-    if (!await waitForExit(pid, undefined, KILL_WAIT_MS, host.signal)) {
+    await signalInit(host, c, init, SIGKILL)
+    if (!await waitForExit(pid, init.startTime, KILL_WAIT_MS, host.signal)) {
       throw new PodctlError('RUNTIME_FAILED', `container ${c.id} did not exit within ${KILL_WAIT_MS / 1000} seconds of SIGKILL`)
     }
   }

@@ -58,8 +58,10 @@ test('create mounts the overlay rootfs; start runs the process in it, detached, 
 test('stop, fast path: sleep as PID 1 ignores SIGTERM, so SIGKILL at once; exit 137 recorded', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const c = await runDetached(h, { stopTimeout: 30 })
+  const logged = h.logLines.length
   const outcome = await stopContainer(h, c)
   assert.equal(outcome, { alreadyStopped: false, killed: true, fastKill: true })
+  assert.equal(h.logLines.slice(logged).filter(l => l.startsWith('debug: runc')), [], 'the row names the process: no runtime exec')
   assert.not.ok(isProcessAlive(c.pid!))
   const row = getContainer(h.store, c.id)!
   assert.equal([row.state, row.exitCode, row.pid], ['exited', 137, null])

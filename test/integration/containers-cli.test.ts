@@ -55,10 +55,15 @@ test('start and kill: kill -s KILL is recorded as 137 when observed', () => with
   assert.match(again.stderr, /^Error: can only kill running containers\. [0-9a-f]{64} is in state exited: container state improper\n$/)
 }))
 
-test('attached run waits and prints the output', () => withTestHost(async h => {
+test('attached run waits and prints the output; flags after the image belong to the command', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const r = await cli(h, 'run', '--name', 'echo', 'busybox', 'echo', 'hello', '-n', '--name')
   assert.equal([r.code, r.stdout], [0, 'hello -n --name\n'])
+  const viaGroup = await runInProcess(['container', 'run', ...hostArgs(h), '--name', 'g', 'busybox', 'echo', 'grouped'])
+  assert.equal([viaGroup.code, viaGroup.stdout], [0, 'grouped\n'])
+  const help = await cli(h, 'create', '--help')
+  assert.is(help.code, 0)
+  assert.match(help.stdout, 'Usage: podctl create [options] IMAGE [COMMAND [ARG...]]')
 }))
 
 test('bad input: exit 125, exact messages, nothing created', () => withTestHost(async h => {

@@ -44,10 +44,12 @@ export function withFlags (y: Argv, flags: Flag[]): Argv {
 // the args land unparsed in argv._; parse them here: options up to the image, then the command.
 export function reparseArgs (argv: Args, word: string, flags: Flag[]): { args: Args, positionals: string[] } {
   const words = argv._.map(String)
-  const first = words.indexOf(word)
-  const at = words[first + 1] === word ? first + 1 : first
-  const all: Flag[] = [...flags, ...GLOBAL_OPTIONS.map(g => ({ name: g.flag, type: 'string' as const, describe: '' }))]
-  const parsed = Parser(words.slice(at + 1), {
+  // argv._ holds the command path (e.g. "container create") twice, then the raw args.
+  const k = words.indexOf(word) + 1
+  const repeated = words.slice(k, 2 * k).join(' ') === words.slice(0, k).join(' ')
+  const at = repeated ? 2 * k : k
+  const all: Flag[] = [...flags, { name: 'help', alias: ['h'], type: 'boolean', describe: '' }, ...GLOBAL_OPTIONS.map(g => ({ name: g.flag, type: 'string' as const, describe: '' }))]
+  const parsed = Parser(words.slice(at), {
     configuration: { 'halt-at-non-option': true, 'greedy-arrays': false, 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false },
     boolean: all.filter(f => f.type === 'boolean').map(f => f.name),
     string: all.filter(f => f.type === 'string').map(f => f.name),
@@ -55,11 +57,11 @@ export function reparseArgs (argv: Args, word: string, flags: Flag[]): { args: A
     alias: Object.fromEntries(all.filter(f => f.alias !== undefined).map(f => [f.name, f.alias!])),
   })
   const known = new Set(['_', '--', ...all.map(f => f.name)])
-  for (const k of Object.keys(parsed)) {
-    if (!known.has(k)) throw invalidArgument(`unknown flag: ${k.length === 1 ? '-' : '--'}${k}\nSee 'podctl ${word} --help'`)
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw invalidArgument(`unknown flag: ${key.length === 1 ? '-' : '--'}${key}\nSee 'podctl ${word} --help'`)
   }
   const positionals = [...parsed._.map(String), ...((parsed['--'] as unknown[] | undefined) ?? []).map(String)]
-  const args: Args = { ...argv, ...parsed, _: words.slice(0, at + 1) }
+  const args: Args = { ...argv, ...parsed, _: words.slice(0, k) }
   for (const g of GLOBAL_OPTIONS) if (args[g.flag] === undefined) delete args[g.flag]
   return { args, positionals }
 }
@@ -105,9 +107,20 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
   return o
 }
 
+// The --help text (yargs does not see the flags when halting at the first non-option).
+export function renderCreateHelp (word: string, describe: string, flags: Flag[]): string {
+  const lines = flags.map(f => `  ${[...(f.alias ?? []).map(a => a.length === 1 ? `-${a}` : `--${a}`), `--${f.name}`].join(', ')}${f.type === 'string' ? ' string' : ''}`)
+  const width = Math.max(...lines.map(l => l.length)) + 2
+  return `${describe}\n\nUsage: podctl ${word} [options] IMAGE [COMMAND [ARG...]]\n\nOptions:\n` +
+    flags.map((f, i) => `${lines[i]!.padEnd(width)}${f.describe}`).join('\n') + '\n'
+}
+
+export class HelpRequested extends Error {}
+
 // Parses create/run args; returns the context to use (it may carry late global flags).
 export function parseCreateCommand (ctx: CommandContext, argv: Args, word: string, flags: Flag[]): { ctx: CommandContext, args: Args, options: CreateContainerOptions } {
   const { args, positionals } = reparseArgs(argv, word, flags)
+  if (args['help'] === true) throw new HelpRequested()
   const options = toCreateOptions(args, positionals)
   return { ctx: contextFor(ctx, args), args, options }
 }
@@ -130,6 +143,7 @@ export const createCommand: PodctlCommand = {
       const created = await createContainerWithPod(c, options)
       return { stdout: `${created.id}\n` }
     } catch (err) {
+      if (err instanceof HelpRequested) return { stdout: renderCreateHelp('create', createCommand.describe, CREATE_FLAGS) }
       return createFailed(err)
     } finally {
       if (c2 !== undefined && c2 !== ctx) c2[Symbol.dispose]()

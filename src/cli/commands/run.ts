@@ -8,7 +8,7 @@ import { paths } from '../../storage/paths.js'
 import { getContainer } from '../../state/container-rows.js'
 import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import type { CommandContext } from '../context.js'
-import { CREATE_FLAGS, createFailed, parseCreateCommand, withFlags } from './create.js'
+import { CREATE_FLAGS, createFailed, HelpRequested, parseCreateCommand, renderCreateHelp, withFlags } from './create.js'
 
 const RUN_FLAGS = [...CREATE_FLAGS, { name: 'detach', alias: ['d'], type: 'boolean' as const, describe: 'Run container in background and print container ID' }]
 
@@ -46,6 +46,7 @@ export const runCommand: PodctlCommand = {
       inner = parsed.ctx
       return await run(inner, argv)
     } catch (err) {
+      if (err instanceof HelpRequested) return { stdout: renderCreateHelp('run', runCommand.describe, RUN_FLAGS) }
       return createFailed(err)
     } finally {
       if (inner !== undefined && inner !== ctx) inner[Symbol.dispose]()

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import path from 'node:path'
 
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -99,6 +101,26 @@ test('a half-removed container whose owner died is finished by the next rm -fa',
   assert.equal([out.code, out.stderr], [0, ''])
   assert.equal(out.stdout.trim().split('\n').sort(), [c.id, other.id].sort())
   await assertNothingLeft(h, [c.pid, other.pid])
+}))
+
+// The real CLI in its own process (under tsx, so no build is needed).
+function spawnPodctl (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const root = path.resolve(import.meta.dirname, '../..')
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cmd/podctl.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''; let stderr = ''
+  child.stdout.on('data', d => { stdout += d })
+  child.stderr.on('data', d => { stderr += d })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  return new Promise(resolve => child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }) }))
+}
+
+test('two rm -f of the same running container at once: both exit 0, it is gone', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const c = await runDetached(h, '--name', 'twice')
+  const [a, b] = await Promise.all([spawnPodctl([...hostArgs(h), 'rm', '-f', 'twice']), spawnPodctl([...hostArgs(h), 'rm', '-f', 'twice'])])
+  assert.equal([a.code, a.stderr, b.code, b.stderr], [0, '', 0, ''])
+  assert.ok(a.stdout === 'twice\n' || b.stdout === 'twice\n')
+  await assertNothingLeft(h, [c.pid])
 }))
 
 test.run()

@@ -51,7 +51,7 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
   const state = new RunState()
   const inSet = (id: string): boolean => prep.containers.has(id)
   const pending = new Map<string, number>()
-  for (const [a, b] of prep.plan.order) { void a; pending.set(b, (pending.get(b) ?? 0) + 1) }
+  for (const [, dependency] of prep.plan.order) pending.set(dependency, (pending.get(dependency) ?? 0) + 1)
   for (const id of prep.containers.keys()) await state.addContainer(id, pending.get(id) ?? 0)
   for (const [v, n] of prep.volumeUsers) await state.addVolume(v, n)
 
@@ -103,7 +103,9 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
   }
   const submit = (id: string): void => {
     inflight++
-    void limit(() => run(id)).finally(() => { if (--inflight === 0) finish() })
+    limit(() => run(id))
+      .catch((err: unknown) => { host.log.error(`removal engine: container ${id}: ${errorMessage(err)}`) })
+      .finally(() => { if (--inflight === 0) finish() })
   }
 
   // Settle every validation failure before poisoning, so each keeps its own message.

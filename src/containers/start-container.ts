@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import { PodctlError } from '../errors.js'
+import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
@@ -54,8 +54,8 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
   fs.mkdirSync(bundle, { recursive: true, mode: 0o700 })
   fs.rmSync(pidFile, { force: true })
   writeFileAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
-  await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
   try {
+    await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
     await runtimeStart(host, c.id)
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim())
     const pidStart = readStartTime(pid)
@@ -64,6 +64,8 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
       config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null },
     }))
   } catch (err) {
+    // "already exists": another process is starting it; its container is not ours to delete.
+    if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })
     await runtimeDelete(host, c.id).catch(() => {})
     throw err
   }

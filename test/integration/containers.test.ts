@@ -5,6 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { createContainer } from '../../src/containers/create-container.js'
+import { isPodctlError } from '../../src/errors.js'
 import { killContainer } from '../../src/containers/kill-container.js'
 import { refreshContainerStates } from '../../src/containers/refresh-state.js'
 import { startContainer } from '../../src/containers/start-container.js'
@@ -121,6 +122,17 @@ test('--network/--ipc/--uts/--pid container:X join X and record one dependency r
   assert.equal(listDependenciesOf(h.store, b.id).map(d => `${d.kind}:${d.dependsOn === a.id}`).sort(), ['ipc:true', 'network:true', 'pid:true', 'requires:true', 'uts:true'])
   const host = await runDetached(h, { network: 'host' })
   assert.is(nsOf(host.pid!, 'net'), nsOf(process.pid, 'net'))
+}))
+
+test('a start the runtime refuses: its stderr in the error, no runtime state left, row still created', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const c = await createContainer(h, { image: 'busybox', command: ['/no/such/binary'] })
+  let err: unknown
+  try { await startContainer(h, c) } catch (e) { err = e }
+  assert.ok(isPodctlError(err) && err.code === 'RUNTIME_FAILED', String(err))
+  assert.match((err as Error).message, /^runc create [0-9a-f]{64}: .*\/no\/such\/binary/s)
+  assert.is((await runtimeList(h)).size, 0)
+  assert.is(getContainer(h.store, c.id)!.state, 'created')
 }))
 
 test('starting a container starts what it depends on first', () => withTestHost(async h => {

@@ -1,4 +1,5 @@
 // Child process for the multi-process state test: hammers one state.db with writes.
+import type { ContainerId } from '../../src/ids.js'
 import { generateId } from '../../src/ids.js'
 import { addDependency, deleteContainerRow, insertContainer, listContainers, updateContainer } from '../../src/state/container-rows.js'
 import { StateStore } from '../../src/state/sqlite-state-store.js'
@@ -9,8 +10,8 @@ const store = StateStore.open(root!)
 let kept = 0
 for (let i = 0; i < Number(rounds); i++) {
   store.write(() => {
-    const base = containerFixture({ name: `w${worker}-base-${i}`, id: generateId() })
-    const dep = containerFixture({ name: `w${worker}-dep-${i}`, id: generateId() })
+    const base = containerFixture({ name: `w${worker}-base-${i}`, id: generateId<ContainerId>() })
+    const dep = containerFixture({ name: `w${worker}-dep-${i}`, id: generateId<ContainerId>() })
     insertContainer(store, base)
     insertContainer(store, dep)
     addDependency(store, { containerId: dep.id, dependsOn: base.id, kind: 'network' })

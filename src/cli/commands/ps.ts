@@ -1,3 +1,4 @@
+import { refreshContainerStates } from '../../containers/refresh-state.js'
 import { invalidArgument } from '../../errors.js'
 import { shortId } from '../../ids.js'
 import { listContainers } from '../../state/container-rows.js'
@@ -62,10 +63,12 @@ export const psCommand: PodctlCommand = {
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Display the extended information' })
     .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: 'Filter output based on conditions given' })
     .option('format', FORMAT_OPTION),
-  run (ctx, argv) {
+  async run (ctx, argv) {
     const filter = parseContainerFilters((argv['filter'] as string[]).map(String))
     const hasStatusFilter = (argv['filter'] as string[]).some(f => String(f).startsWith('status='))
     const { store } = ctx
+    // Containers whose process died since the last look are shown as exited (one runtime exec).
+    await refreshContainerStates(ctx)
     const { containers, lookups } = store.read(() => ({ containers: listContainers(store), lookups: loadViewLookups(store) }))
     const now = Date.now()
     const entries = containers

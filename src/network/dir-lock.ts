@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import { PodctlError } from '../errors.js'
 import { LOCK_EX, LOCK_NB, LOCK_SH, loadLibc } from './libc.js'
@@ -69,12 +68,11 @@ export class DirLock {
       const libc = loadLibc()
       if (libc.flock(handle.fd, op | LOCK_NB) === 0) return handle
       // Wait for an abandoned call (a previous timeout) before starting another one.
-      const left = deadline - Date.now()
-      const previous = await Promise.race([this.pendingCall.then(() => true), sleep(Math.max(0, left)).then(() => false)])
-      if (!previous) throw this.timeout(op)
+      const previous = await beforeDeadline(this.pendingCall.then(() => true as const), deadline)
+      if (previous === 'timeout') throw this.timeout(op)
       const call = libc.flockAsync(handle.fd, op)
       this.pendingCall = call.catch(() => {})
-      const won = await Promise.race([call.then(r => r), sleep(Math.max(0, deadline - Date.now())).then(() => 'timeout' as const)])
+      const won = await beforeDeadline(call, deadline)
       if (won === 'timeout') {
         // The worker keeps waiting; drop the lock as soon as it gets it.
         abandoned = true
@@ -94,6 +92,17 @@ export class DirLock {
     return new PodctlError('LOCK_TIMEOUT', `timed out after ${this.timeoutMs} ms waiting for the ${mode} lock on ${this.lockPath}`, {
       hint: 'another podctl or nerdctl process holds the CNI config lock',
     })
+  }
+}
+
+// Settles with the promise's value, or 'timeout' at the deadline; the timer never outlives it.
+async function beforeDeadline<T> (p: Promise<T>, deadline: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now())) })
+  try {
+    return await Promise.race([p, expired])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

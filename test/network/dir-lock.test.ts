@@ -63,6 +63,8 @@ test('the lock is released when its holder dies, and we get it', async () => {
     killGroup(holder)
     assert.is(await waiting, true, 'held exclusively against other processes')
     assert.is(lockedAgainst(file, '-x'), false, 'released afterwards')
+    // A waited-for lock leaves no deadline timer behind to keep the process alive.
+    assert.equal(process.getActiveResourcesInfo().filter(r => r === 'Timeout'), [])
   })
 })
 

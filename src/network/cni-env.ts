@@ -11,11 +11,10 @@ import { listNetworkUsers } from '../state/network-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { removeFileDurable, writeFileAtomic } from './atomic-write.js'
 import type { NetworkConfig } from './cni-config.js'
-import { isPodctlOwned, podctlFileName } from './cni-config.js'
+import { isPodctlOwned, parseNetworkConfig, podctlFileName } from './cni-config.js'
 import type { ConfigWalk } from './config-walk.js'
 import { findNetwork, walkConfigDir } from './config-walk.js'
 import type { CreateNetworkOptions } from './conflist-build.js'
-import { CNI_VERSION } from './conflist-build.js'
 import { planNetwork, validateCreateOptions } from './create-plan.js'
 import type { DirLock } from './dir-lock.js'
 import { dirLockFor } from './dir-lock.js'
@@ -79,13 +78,21 @@ export class CNIEnv {
   async walk (): Promise<ConfigWalk> {
     const walk = await this.lock.withLock('shared', () => walkConfigDir(this.config.cniConfigDir, this.log))
     if (walk.byName.has(DEFAULT_NETWORK)) return walk
-    return this.lock.withLock('exclusive', async () => {
-      const again = await walkConfigDir(this.config.cniConfigDir, this.log)
-      if (again.byName.has(DEFAULT_NETWORK)) return again
-      const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [DEFAULT_SUBNET], interfaceName: DEFAULT_BRIDGE }, { ...again, networks: [] }, [], this.ipamDataDir)
-      await this.writeConflist(DEFAULT_NETWORK, conf)
-      return walkConfigDir(this.config.cniConfigDir, this.log)
-    })
+    return this.lock.withLock('exclusive', () => this.walkLocked())
+  }
+
+  // The walk a change is based on; the caller holds the exclusive lock. Writes the
+  // default network when missing and adds it to the walk instead of walking again.
+  private async walkLocked (): Promise<ConfigWalk> {
+    const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+    if (walk.byName.has(DEFAULT_NETWORK)) return walk
+    const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [DEFAULT_SUBNET], interfaceName: DEFAULT_BRIDGE }, { ...walk, networks: [] }, [], this.ipamDataDir)
+    const text = conflistText(conf)
+    const file = await this.writeConflist(DEFAULT_NETWORK, text)
+    const net = parseNetworkConfig(file, text, Date.now())
+    walk.networks.push(net)
+    walk.byName.set(net.name, net)
+    return walk
   }
 
   async list (): Promise<NetworkConfig[]> {
@@ -99,13 +106,12 @@ export class CNIEnv {
   // Creates podctl-<name>.conflist; returns what `network inspect` shows for it.
   async create (opts: CreateNetworkOptions): Promise<NetworkInspect> {
     validateCreateOptions(opts)
-    await this.walk()
     return this.lock.withLock('exclusive', async () => {
-      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+      const walk = await this.walkLocked()
       const conf = planNetwork(opts, walk, readHostRoutes(), this.ipamDataDir)
-      const name = conf['name'] as string
-      const file = await this.writeConflist(name, conf)
-      return inspectNetwork({ name, cniVersion: CNI_VERSION, plugins: conf['plugins'] as NetworkConfig['plugins'], args: conf['args'] as Record<string, unknown>, file, bytes: '', mtimeMs: Date.now() })
+      const text = conflistText(conf)
+      const file = await this.writeConflist(conf['name'] as string, text)
+      return inspectNetwork(parseNetworkConfig(file, text, Date.now()))
     })
   }
 
@@ -128,25 +134,25 @@ export class CNIEnv {
       await opts.removeUsers(users)
     }
     return this.lock.withLock('exclusive', async () => {
-      const current = findNetwork(await walkConfigDir(this.config.cniConfigDir, this.log), net.name)
+      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+      const current = findNetwork(walk, net.name)
       checkRemovable(current)
       const now = await this.users(current.name)
       if (now.length > 0) throw inUseError(current.name, now)
-      await this.deleteNetwork(current)
+      await this.deleteNetwork(current, walk)
       return current.name
     })
   }
 
   // Removes every unused podctl network except the default; returns their names.
   async prune (keep: (n: NetworkInspect) => boolean = () => false): Promise<string[]> {
-    await this.walk()
     return this.lock.withLock('exclusive', async () => {
-      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
+      const walk = await this.walkLocked()
       const removed: string[] = []
       for (const net of walk.networks) {
         if (net.name === DEFAULT_NETWORK || !isPodctlOwned(net) || keep(inspectNetwork(net))) continue
         if ((await this.users(net.name)).length > 0) continue
-        await this.deleteNetwork(net)
+        await this.deleteNetwork(net, walk)
         removed.push(net.name)
       }
       return removed
@@ -170,24 +176,30 @@ export class CNIEnv {
     return deps
   }
 
-  private async writeConflist (name: string, conf: Record<string, unknown>): Promise<string> {
+  private async writeConflist (name: string, text: string): Promise<string> {
     await fs.mkdir(this.config.cniConfigDir, { recursive: true, mode: 0o755 })
     const file = path.join(this.config.cniConfigDir, podctlFileName(name))
-    await writeFileAtomic(file, JSON.stringify(conf, null, 2) + '\n')
+    await writeFileAtomic(file, text)
     return file
   }
 
-  // Under the exclusive lock: the file, then the bridge and IPAM dir podctl made for it.
-  private async deleteNetwork (net: NetworkConfig): Promise<void> {
+  // Under the exclusive lock: the file, then the bridge (unless another network of the
+  // walk names it too) and the IPAM dir podctl made for it.
+  private async deleteNetwork (net: NetworkConfig, walk: ConfigWalk): Promise<void> {
     await removeFileDurable(net.file)
     const iface = interfaceOf(net)
-    if (driverOf(net) === 'bridge' && iface !== '' && existsSync(path.join('/sys/class/net', iface))) {
+    const shared = walk.networks.some(n => n !== net && driverOf(n) === 'bridge' && interfaceOf(n) === iface)
+    if (driverOf(net) === 'bridge' && iface !== '' && !shared && existsSync(path.join('/sys/class/net', iface))) {
       await deleteLink(iface).catch(err => this.log.warn(`removing bridge ${iface} of network ${net.name}: ${(err as Error).message}`))
     }
     if (ipamOf(net)['dataDir'] === this.ipamDataDir) {
       await fs.rm(path.join(this.ipamDataDir, net.name), { recursive: true, force: true })
     }
   }
+}
+
+function conflistText (conf: Record<string, unknown>): string {
+  return JSON.stringify(conf, null, 2) + '\n'
 }
 
 function checkRemovable (net: NetworkConfig): void {

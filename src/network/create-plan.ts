@@ -20,6 +20,10 @@ export function validateCreateOptions (opts: CreateNetworkOptions, sysClassNet =
   const options = opts.options ?? {}
   validateDriverOptions(driver, options)
   if (opts.interfaceName !== undefined) validateInterfaceName(opts.interfaceName)
+  if (driver === 'bridge' && opts.interfaceName !== undefined) {
+    const dev = path.join(sysClassNet, opts.interfaceName)
+    if (existsSync(dev) && !existsSync(path.join(dev, 'bridge'))) throw invalidArgument(`interface ${opts.interfaceName} exists and is not a bridge`)
+  }
   if (driver !== 'bridge') {
     const parent = options['parent'] ?? opts.interfaceName
     if (parent === undefined) throw invalidArgument(`${driver} networks need a parent interface: -o parent=<interface>`)

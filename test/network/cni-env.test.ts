@@ -110,6 +110,7 @@ test('bad input is refused with Podman\'s words before anything is written', asy
       [['-d', 'macvlan', 'x'], 125, 'Error: macvlan networks need a parent interface: -o parent=<interface>\n'],
       [['-d', 'macvlan', '-o', 'parent=nosuchif0', 'x'], 125, 'Error: parent interface nosuchif0 does not exist\n'],
       [['-d', 'overlay', 'x'], 125, 'Error: unsupported driver overlay: must be one of bridge, macvlan, ipvlan\n'],
+      [['--interface-name', 'lo', 'x'], 125, 'Error: interface lo exists and is not a bridge\n'],
       [['--interface-name', 'waytoolongbridgename', 'x'], 125, 'Error: invalid interface name "waytoolongbridgename": must be 1-15 characters of [a-zA-Z0-9_.-]\n'],
     ]
     for (const [args, code, stderr] of table) {

@@ -125,23 +125,27 @@ export class CNIEnv {
   // Removes a podctl network; returns its name. In use: IN_USE (exit 2) unless force,
   // which first removes the users through opts.removeUsers.
   async remove (nameOrId: string, opts: RemoveNetworkOptions = {}): Promise<string> {
-    const net = findNetwork(await this.walk(), nameOrId)
-    checkRemovable(net)
-    const users = await this.users(net.name)
-    if (users.length > 0) {
-      if (opts.force !== true) throw inUseError(net.name, users)
-      if (opts.removeUsers === undefined) throw new PodctlError('IN_USE', `network ${net.name} is used by containers ${users.join(', ')} and nothing here can remove them`)
-      await opts.removeUsers(users)
+    let name = nameOrId
+    // Users are removed outside the lock (their teardown reads the config dir), then the
+    // check runs again on a fresh walk: one walk when the network is unused.
+    for (let round = 0; ; round++) {
+      const outcome = await this.lock.withLock('exclusive', async (): Promise<{ removed: string } | { name: string, users: string[] }> => {
+        const walk = await this.walkLocked()
+        const net = findNetwork(walk, name)
+        checkRemovable(net)
+        const users = await this.users(net.name)
+        if (users.length === 0) {
+          await this.deleteNetwork(net, walk)
+          return { removed: net.name }
+        }
+        if (opts.force !== true || round > 0) throw inUseError(net.name, users)
+        if (opts.removeUsers === undefined) throw new PodctlError('IN_USE', `network ${net.name} is used by containers ${users.join(', ')} and nothing here can remove them`)
+        return { name: net.name, users }
+      })
+      if ('removed' in outcome) return outcome.removed
+      name = outcome.name
+      await opts.removeUsers!(outcome.users)
     }
-    return this.lock.withLock('exclusive', async () => {
-      const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
-      const current = findNetwork(walk, net.name)
-      checkRemovable(current)
-      const now = await this.users(current.name)
-      if (now.length > 0) throw inUseError(current.name, now)
-      await this.deleteNetwork(current, walk)
-      return current.name
-    })
   }
 
   // Removes every unused podctl network except the default; returns their names.

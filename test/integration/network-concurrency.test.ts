@@ -94,7 +94,7 @@ test('readers listing while writers create and remove networks never see a parse
     const readers = Array.from({ length: 4 }, (_, worker) =>
       runWorker<{ lists: number, bad: string[], warnings: string[] }>('read', { paths: s.paths, worker, stopFile }))
     const writers = Array.from({ length: 8 }, (_, worker) =>
-      runWorker<{ created: number, removed: number, errors: string[], warnings: string[] }>('churn', { paths: s.paths, worker, cycles: 15 }))
+      runWorker<{ created: number, removed: number, errors: string[], warnings: string[] }>('churn', { paths: s.paths, worker, cycles: 30 }))
     const w = await Promise.all(writers).finally(() => fs.writeFileSync(stopFile, ''))
     const r = await Promise.all(readers)
     assert.equal(w.flatMap(x => x.errors), [])

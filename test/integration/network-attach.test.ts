@@ -171,4 +171,26 @@ test('a macvlan and a bridge network with confusable names are each torn down by
   })
 })
 
+test('networks defined by other tools (.conflist at 0.4.0, single-plugin .conf at 0.3.1) attach and detach', async () => {
+  await withCniSandbox(async s => {
+    const env = s.cniEnv()
+    const [b1, b2] = [s.link(), s.link()]
+    const [n1, n2] = [s.net('fa'), s.net('fb')]
+    const dataDir = path.join(s.paths.cniCacheDir, 'networks')
+    fs.mkdirSync(s.paths.cniConfigDir, { recursive: true })
+    const f1 = path.join(s.paths.cniConfigDir, '10-a.conflist')
+    const f2 = path.join(s.paths.cniConfigDir, '20-b.conf')
+    fs.writeFileSync(f1, JSON.stringify({ cniVersion: '0.4.0', name: n1, plugins: [{ type: 'bridge', bridge: b1, isGateway: true, ipMasq: true, ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: randomSubnet() }]] } }, { type: 'portmap', capabilities: { portMappings: true } }] }))
+    fs.writeFileSync(f2, JSON.stringify({ cniVersion: '0.3.1', name: n2, type: 'bridge', bridge: b2, ipam: { type: 'host-local', dataDir, subnet: randomSubnet() } }))
+    const before = [fs.readFileSync(f1, 'utf8'), fs.readFileSync(f2, 'utf8')]
+    const cid = uniqueName('c')
+    const res = await env.attach(cid, [{ name: n1 }, { name: n2 }])
+    assert.equal(res.networks.map(n => n.ips.length), [1, 1])
+    assert.equal(addressesInNetns(res.netnsPath, 'eth1'), res.networks[1]!.ips)
+    await env.detach(cid)
+    assertNothingLeft(s, [n1, n2], [b1, b2])
+    assert.equal([fs.readFileSync(f1, 'utf8'), fs.readFileSync(f2, 'utf8')], before)
+  })
+})
+
 test.run()

@@ -34,7 +34,8 @@ export type CniPaths = Pick<PodctlConfig, 'cniConfigDir' | 'cniPluginDirs' | 'cn
 export interface CNIEnvOptions {
   config: CniPaths
   log: Logger
-  store?: StateStore
+  // The state store, or a function opening it on first need (only rm/prune/users use it).
+  store?: StateStore | (() => StateStore)
   signal?: AbortSignal
   lockTimeoutMs?: number
   pluginTimeoutMs?: number
@@ -51,7 +52,7 @@ export interface RemoveNetworkOptions {
 export class CNIEnv {
   readonly config: CniPaths
   readonly log: Logger
-  private readonly store: StateStore | undefined
+  private readonly openStore: (() => StateStore) | undefined
   private readonly signal: AbortSignal | undefined
   private readonly lock: DirLock
   private readonly pluginTimeoutMs: number | undefined
@@ -59,14 +60,15 @@ export class CNIEnv {
   constructor (opts: CNIEnvOptions) {
     this.config = opts.config
     this.log = opts.log
-    this.store = opts.store
+    const store = opts.store
+    this.openStore = store === undefined ? undefined : typeof store === 'function' ? store : () => store
     this.signal = opts.signal
     this.lock = dirLockFor(opts.config.cniConfigDir, opts.lockTimeoutMs)
     this.pluginTimeoutMs = opts.pluginTimeoutMs
   }
 
   static fromHost (host: Host): CNIEnv {
-    return new CNIEnv({ config: host.config, log: host.log, store: host.store, signal: host.signal })
+    return new CNIEnv({ config: host.config, log: host.log, store: () => host.store, signal: host.signal })
   }
 
   // host-local keeps allocations under <cniCacheDir>/networks (its default in production).
@@ -117,7 +119,8 @@ export class CNIEnv {
 
   // Containers using a network: state rows plus cached CNI results naming it.
   async users (name: string): Promise<string[]> {
-    const fromDb = this.store === undefined ? [] : this.store.read(() => listNetworkUsers(this.store!, name))
+    const store = this.openStore?.()
+    const fromDb = store === undefined ? [] : store.read(() => listNetworkUsers(store, name))
     const cached = await readCachedAttachments(this.config.cniCacheDir, f => f.startsWith(`${name}-`))
     return [...new Set([...fromDb, ...cached.filter(c => c.networkName === name).map(c => c.containerId)])].sort()
   }

@@ -14,6 +14,7 @@ import { addDependency, deleteContainerRow, insertContainer } from '../state/con
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, getVolume, insertVolume } from '../state/volume-rows.js'
 import { toConfigColumn } from './container-config.js'
+import { checkNetworksExist } from './network-mode.js'
 import type { CreateContainerOptions } from './plan-create.js'
 import { planCreate } from './plan-create.js'
 import { teardownContainerStorage } from './teardown.js'
@@ -25,6 +26,7 @@ export type { CreateContainerOptions } from './plan-create.js'
 // rolls back what this call made: no row, no mount, no dir.
 export async function createContainer (host: Host, o: CreateContainerOptions, infraOf?: PodRecord): Promise<ContainerRecord> {
   const plan = planCreate(host, o, infraOf)
+  await checkNetworksExist(host, { kind: 'cni', networks: plan.networks })
   const id = generateId<ContainerId>()
   const lowerDir = plan.image !== null ? paths.imageRootfs(host.config, plan.image.id) : await ensureInfraRootfs(host)
   const record: ContainerRecord = {
@@ -55,6 +57,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       insertContainer(host.store, record)
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
       for (const v of plan.volumes) addContainerVolume(host.store, { containerId: id, volumeName: v.name, destination: v.destination })
+      // Recorded at create, so `network rm` sees the container as a user from now on.
+      plan.networks.forEach((network, i) => host.store.db.prepare('INSERT INTO container_networks (container_id, network, ifname) VALUES (?, ?, ?)').run(id, network, `eth${i}`))
     })
     committed = true
     if (plan.cidfile !== null) {

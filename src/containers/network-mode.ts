@@ -1,11 +1,14 @@
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
+import { isValidName } from '../ids.js'
+import { CNIEnv, DEFAULT_NETWORK, netnsPathFor } from '../network/index.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
-import { getContainer } from '../state/container-rows.js'
+import { getContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 
-// A namespace mode as the user gave it; 'container' still holds the user's reference.
-export type NamespaceMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container', ref: string }
+// A namespace mode as the user gave it; 'container' still holds the user's reference,
+// 'cni' the CNI networks (by name) the container's own netns is attached to, in order.
+export type NamespaceMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container', ref: string } | { kind: 'cni', networks: string[] }
 
 function parseContainerMode (flag: string, raw: string): NamespaceMode {
   const ref = raw.slice('container:'.length)
@@ -13,12 +16,28 @@ function parseContainerMode (flag: string, raw: string): NamespaceMode {
   return { kind: 'container', ref }
 }
 
-// --network none|host|private|container:X; a network name is not supported yet.
+// --network none|host|private|container:X|bridge|NAME[,NAME…]. As in Podman, no flag (and
+// "bridge") means the default bridge network, attached through CNI.
 export function parseNetworkMode (raw: string | undefined): NamespaceMode {
-  if (raw === undefined || raw === '' || raw === 'none' || raw === 'private') return { kind: 'private' }
+  if (raw === undefined || raw === '' || raw === 'bridge') return { kind: 'cni', networks: [DEFAULT_NETWORK] }
+  if (raw === 'none' || raw === 'private') return { kind: 'private' }
   if (raw === 'host') return { kind: 'host' }
   if (raw.startsWith('container:')) return parseContainerMode('network', raw)
-  throw invalidArgument(`network mode "${raw}" is not supported yet`)
+  const networks = raw.split(',')
+  for (const n of networks) {
+    if (!isValidName(n)) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: ${JSON.stringify(n)} is not a valid network name`)
+  }
+  if (new Set(networks).size !== networks.length) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: a network is named twice`)
+  return { kind: 'cni', networks }
+}
+
+// Podman's wording when a named network does not exist; checked before anything is created.
+export async function checkNetworksExist (host: Host, mode: NamespaceMode): Promise<void> {
+  if (mode.kind !== 'cni') return
+  const known = new Set((await CNIEnv.fromHost(host).list()).map(n => n.name))
+  for (const n of mode.networks) {
+    if (!known.has(n)) throw invalidArgument(`unable to find network with name or ID ${n}: network not found`)
+  }
 }
 
 // --ipc/--pid/--uts host|private|container:X (ipc also shareable, none).
@@ -33,6 +52,7 @@ export function parseNamespaceMode (flag: 'ipc' | 'pid' | 'uts', raw: string | u
 // The form stored in the row's namespaces column: 'private' | 'host' | 'container:<full id>'.
 export function storedMode (mode: NamespaceMode, targetId?: string): string {
   if (mode.kind === 'container') return `container:${targetId ?? mode.ref}`
+  if (mode.kind === 'cni') return 'bridge'
   return mode.kind
 }
 
@@ -61,10 +81,22 @@ export function networkNamespacePath (host: Host, c: ContainerRecord): string | 
   return networkNamespacePath(host, t) ?? `/proc/${t.pid}/ns/net`
 }
 
-// Hook for the network module (CNI attach). Returns the netns path the container joins,
-// or null for none/host/private. Called by start before the spec is written.
+// Returns the netns path the container joins, or null for none/host/private; for CNI
+// networks it attaches them first. Called by start before the spec is written. The netns
+// path is recorded before the attach, so a crash half-way leaves a row that removal (and
+// system check) tears down. A restart detaches what a previous run left, then attaches anew.
 export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<string | null> {
-  return networkNamespacePath(host, c)
+  const attachments = host.store.db.prepare('SELECT network, ifname, static_ip AS staticIp FROM container_networks WHERE container_id = ? ORDER BY ifname').all(c.id) as { network: string, ifname: string, staticIp: string | null }[]
+  if (c.namespaces.network !== 'bridge' || attachments.length === 0) return networkNamespacePath(host, c)
+  const cni = CNIEnv.fromHost(host)
+  const netnsPath = netnsPathFor(host.config.runroot, c.id)
+  if (c.netnsPath !== netnsPath) host.store.write(() => updateContainer(host.store, c.id, { netnsPath }))
+  c.netnsPath = netnsPath
+  await cni.detach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname })))
+  const result = await cni.attach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }) })))
+  const save = host.store.db.prepare('UPDATE container_networks SET result = ? WHERE container_id = ? AND network = ?')
+  host.store.write(() => { for (const n of result.networks) save.run(JSON.stringify(n.result), c.id, n.network) })
+  return result.netnsPath
 }
 
 // The spec setting for one namespace kind, given the netns prepareNetworks chose.

@@ -51,6 +51,8 @@ export interface CreatePlan {
   volumes: VolumeUse[]
   binds: BindMount[]
   cidfile: string | null
+  // CNI networks to attach at start, in order (eth0, eth1, …); empty without CNI.
+  networks: string[]
 }
 
 const SHARE_TO_KIND = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' } as const
@@ -84,6 +86,7 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
   const given: Record<'network' | 'ipc' | 'pid' | 'uts', NamespaceMode> = {
     network: parseNetworkMode(o.network), ipc: parseNamespaceMode('ipc', o.ipc), pid: parseNamespaceMode('pid', o.pid), uts: parseNamespaceMode('uts', o.uts),
   }
+  const networks: string[] = []
   const sharedWithInfra = new Set<string>()
   if (pod !== null && infraOf === undefined && pod.infraId !== null) {
     for (const s of pod.shared) if (s in SHARE_TO_KIND) sharedWithInfra.add(SHARE_TO_KIND[s as keyof typeof SHARE_TO_KIND])
@@ -103,6 +106,7 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
       deps.push({ dependsOn: t.id, kind })
     } else {
       namespaces[kind] = storedMode(m)
+      if (m.kind === 'cni') networks.push(...m.networks)
     }
   }
   for (const ref of o.requires ?? []) {
@@ -146,5 +150,5 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     if (!fs.existsSync(path.dirname(cidfile))) throw invalidArgument(`opening cidfile: open ${cidfile}: no such file or directory`)
   }
   const name = o.name ?? (infraOf !== undefined ? `${infraOf.id.slice(0, 12)}-infra` : generateName(store))
-  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile }
+  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks }
 }

@@ -1,12 +1,24 @@
-import { invalidArgument } from '../../errors.js'
+import { invalidArgument, PodctlError } from '../../errors.js'
+import type { ContainerId } from '../../ids.js'
 import { CNIEnv, DRIVERS, inspectNetwork } from '../../network/index.js'
 import type { CreateNetworkOptions, Driver, NetworkInspect } from '../../network/index.js'
+import { createHostBackend, removeContainers } from '../../removal/index.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
+import type { CommandContext } from '../context.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
 
-// Set by the container layer: removes the containers `network rm -f` finds on a network.
-export const networkRemoveHooks: { removeUsers?: (ids: string[]) => Promise<void> } = {}
+// `network rm -f`: the network's containers (and what depends on them) go through the
+// removal engine first; any that cannot be removed keeps the network.
+function removeUsersWith (ctx: CommandContext): (ids: string[]) => Promise<void> {
+  return async ids => {
+    const report = await removeContainers(ctx, {
+      mode: 'rm', targets: ids.map(id => ({ id: id as ContainerId })), force: true, depend: true, volumes: false,
+    }, { backend: (ctx.removalBackend ?? createHostBackend)(ctx) })
+    const failed = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error.message] : [])
+    if (failed.length > 0) throw new PodctlError('IN_USE', `removing the containers of the network: ${failed.join('; ')}`)
+  }
+}
 
 function strings (v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String)
@@ -129,9 +141,7 @@ const rm: PodctlCommand = {
     const removed: string[] = []; const errors: unknown[] = []
     for (const name of strings(argv['networks'])) {
       try {
-        const opts: Parameters<CNIEnv['remove']>[1] = { force: argv['force'] === true }
-        if (networkRemoveHooks.removeUsers !== undefined) opts.removeUsers = networkRemoveHooks.removeUsers
-        await env.remove(name, opts)
+        await env.remove(name, { force: argv['force'] === true, removeUsers: removeUsersWith(ctx) })
         removed.push(name)
       } catch (err) { errors.push(err) }
     }

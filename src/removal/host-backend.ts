@@ -4,10 +4,16 @@ import { CNIEnv } from '../network/index.js'
 import type { DetachRequest } from '../network/index.js'
 import type { ContainerRecord } from '../state/types.js'
 import type { RemovalBackend } from './backend.js'
+import { withFaultInjection } from './fault-injection.js'
 
 // The real parts: OCI runtime stop/delete, CNIEnv detach (DEL + netns removal), overlay
 // and directory teardown, volume data. Each call is idempotent (see teardown.ts, cni-env.ts).
+// PODCTL_FAULT (tests only, see fault-injection.ts) wraps it in fault points.
 export function createHostBackend (host: Host): RemovalBackend {
+  return withFaultInjection(createPlainHostBackend(host))
+}
+
+function createPlainHostBackend (host: Host): RemovalBackend {
   let cni: CNIEnv | undefined
   return {
     async stop (c, timeoutSec) {

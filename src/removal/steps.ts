@@ -9,6 +9,7 @@ import { claimContainer } from '../state/claims.js'
 import type { ContainerRecord } from '../state/types.js'
 import type { RemovalBackend } from './backend.js'
 import { deleteContainerRows } from './delete-rows.js'
+import { faultPoint } from './fault-injection.js'
 import type { RemovalStep } from './events.js'
 import { claimedByOther } from './messages.js'
 import type { RunState } from './run-state.js'
@@ -45,6 +46,7 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   const c = claimed.container
   await ctx.state.markClaimed(id)
   emit(id, 'claimed')
+  await faultPoint('claimed', c, signal)
   checkAborted(signal, id)
   await backend.stop(c, ctx.timeoutSec, signal)
   emit(id, 'stopped')
@@ -57,11 +59,13 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   checkAborted(signal, id)
   await backend.teardownStorage(c, signal)
   emit(id, 'storage-removed')
+  await faultPoint('volumes-removed', c, signal)
   const volumes = ctx.removeVolumes ? ctx.volumesOf.get(id) ?? [] : []
   if (volumes.length > 0) {
     for (const v of await ctx.state.releaseVolumes(volumes)) await backend.removeVolumeData(v, signal)
   }
   emit(id, 'volumes-removed')
+  await faultPoint('deleted', c, signal)
   const rows = await ctx.state.withVolumes(volumes, isUnused => deleteContainerRows(host.store, id, c.podId, {
     removePod: c.podId !== null && ctx.podTargets.has(c.podId),
     volumes: volumes.filter(isUnused),

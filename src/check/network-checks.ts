@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { errorMessage } from '../errors.js'
+import type { Host } from '../host.js'
+import type { ConfigWalk } from '../network/index.js'
+import { CNIEnv, netnsPathFor } from '../network/index.js'
+import { isPodctlOwned } from '../network/cni-config.js'
+import { driverOf, interfaceOf } from '../network/network-info.js'
+import { isNetnsMounted } from '../network/netns.js'
+import type { CachedAttachment } from '../network/result-cache.js'
+import { readCachedAttachments } from '../network/result-cache.js'
+import type { RowSnapshot } from './host-scan.js'
+import { listDir } from './host-scan.js'
+import type { Problem } from './types.js'
+
+const IP_TIMEOUT_MS = 30_000
+
+// Networks check may clean up after: podctl's own, and ones whose config is gone.
+function isOurs (walk: ConfigWalk, network: string): boolean {
+  const net = walk.byName.get(network)
+  return net === undefined || isPodctlOwned(net)
+}
+
+// Cached CNI results (libcni layout) of containers without a row: CNI DEL with the
+// cached result releases the IP and host-side interfaces, then the entry goes.
+export async function findOrphanCniResults (host: Host, rows: RowSnapshot, walk: ConfigWalk, cni: CNIEnv): Promise<Problem[]> {
+  const entries = await readCachedAttachments(host.config.cniCacheDir, () => true)
+  return entries.filter(e => !rows.containers.has(e.containerId) && isOurs(walk, e.networkName)).map(e => ({
+    kind: 'orphan-cni-result', object: `${e.networkName}-${e.containerId}-${e.ifName}`,
+    detail: `CNI result of container ${e.containerId} on network ${e.networkName} (${e.ifName}${ipsOf(e)}) belongs to no container`,
+    repair: () => cni.detach(e.containerId, [{ name: e.networkName, ifname: e.ifName }]),
+  }))
+}
+
+function ipsOf (e: CachedAttachment): string {
+  const ips = Array.isArray(e.result['ips']) ? (e.result['ips'] as { address?: unknown }[]).flatMap(i => typeof i.address === 'string' ? [i.address] : []) : []
+  return ips.length === 0 ? '' : `, ${ips.join(', ')}`
+}
+
+// host-local allocations (<cniCacheDir>/networks/<net>/<ip>, content "<containerID>\n<ifname>")
+// of containers without a row: DEL through CNI when the netns still exists, else the file goes.
+export async function findOrphanIpam (host: Host, rows: RowSnapshot, walk: ConfigWalk, cni: CNIEnv): Promise<Problem[]> {
+  const base = cni.ipamDataDir
+  const out: Problem[] = []
+  for (const network of listDir(base)) {
+    if (!isOurs(walk, network)) continue
+    for (const name of listDir(path.join(base, network))) {
+      if (name === 'lock' || name.startsWith('last_reserved_ip')) continue
+      const file = path.join(base, network, name)
+      let text: string
+      try { text = fs.readFileSync(file, 'utf8') } catch { continue }
+      const [containerId = '', ifname = 'eth0'] = text.split(/\r?\n/).map(s => s.trim())
+      if (rows.containers.has(containerId)) continue
+      out.push({
+        kind: 'orphan-ipam', object: file, detail: `IP ${name} on network ${network} is allocated to container ${containerId || '?'} (${ifname}), which does not exist`,
+        repair: async () => {
+          if (/^[0-9a-f]{64}$/.test(containerId) && await isNetnsMounted(netnsPathFor(host.config.runroot, containerId))) {
+            await cni.detach(containerId, [{ name: network, ifname }])
+          }
+          fs.rmSync(file, { force: true })
+        },
+      })
+    }
+  }
+  return out
+}
+
+// Config files the walk had to skip: never touched (another tool may own or be writing them).
+export function findBadConflists (walk: ConfigWalk): Problem[] {
+  return walk.skipped.map(line => {
+    const m = /^skipping CNI config file (.*?): (.*)$/s.exec(line)
+    return { kind: 'bad-conflist' as const, object: m?.[1] ?? line, detail: m?.[2] ?? line, cannot: 'podctl never changes a CNI config file it cannot parse; fix or remove it by hand' }
+  })
+}
+
+interface IpLink { ifname: string, master?: string, link_netnsid?: number, link?: string | null }
+
+// veths enslaved to a podctl bridge whose peer is in no other network namespace: the
+// container side of a half-done ADD (a veth whose netns went is destroyed by the kernel).
+// Healthy veths always have a peer in a netns, so bridges shared by several podctl roots are safe.
+export async function findOrphanVeths (walk: ConfigWalk): Promise<Problem[]> {
+  const bridges = new Set(walk.networks.filter(n => isPodctlOwned(n) && driverOf(n) === 'bridge').map(interfaceOf).filter(i => i !== ''))
+  if (bridges.size === 0) return []
+  let links: IpLink[]
+  try {
+    links = JSON.parse(await ip(['-j', 'link', 'show', 'type', 'veth'])) as IpLink[]
+  } catch {
+    return []
+  }
+  return links.filter(l => l.master !== undefined && bridges.has(l.master) && l.link_netnsid === undefined).map(l => ({
+    kind: 'orphan-veth', object: l.ifname,
+    detail: `veth ${l.ifname} on bridge ${l.master ?? '?'} has no peer in a container (${l.link ?? 'no peer'})`,
+    repair: async () => {
+      await ip(['link', 'del', l.ifname]).catch((err: unknown) => { if (!/Cannot find device/.test(errorMessage(err))) throw err })
+    },
+  }))
+}
+
+function ip (args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { timeout: IP_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (err === null) resolve(String(stdout))
+      else reject(new Error(String(stderr).trim() || err.message))
+    })
+  })
+}

@@ -1,0 +1,74 @@
+import path from 'node:path'
+
+import type { Host } from '../host.js'
+import { netnsPathFor } from '../network/index.js'
+import { removeNetns } from '../network/netns.js'
+import type { RuntimeState } from '../runtime/oci-runtime.js'
+import { runtimeDelete } from '../runtime/oci-runtime.js'
+import { execCommand } from '../runtime/exec-command.js'
+import { removeTree } from '../storage/atomic-file.js'
+import { listMountPoints } from '../storage/overlay.js'
+import type { RowSnapshot } from './host-scan.js'
+import { listDir, mountsUnder, ownerIdOf } from './host-scan.js'
+import type { Problem } from './types.js'
+
+const UMOUNT_TIMEOUT_MS = 30_000
+
+// Runtime containers under podctl's runtime root that no row owns: runc delete --force.
+export function findOrphanRuntime (host: Host, rows: RowSnapshot, runtime: ReadonlyMap<string, RuntimeState>): Problem[] {
+  return [...runtime.values()].filter(st => !rows.containers.has(st.id)).map(st => ({
+    kind: 'orphan-runtime-container', object: st.id,
+    detail: `runtime container ${st.id} (${st.status}, pid ${st.pid}) has no container row`,
+    repair: async () => { await runtimeDelete(host, st.id) },
+  }))
+}
+
+// Mounts under <root>/storage whose container has no row: unmount (lazily when busy).
+export function findOrphanMounts (host: Host, rows: RowSnapshot, mounts: ReadonlySet<string>): Problem[] {
+  const base = path.join(host.config.root, 'storage', 'containers')
+  return mountsUnder(mounts, path.join(host.config.root, 'storage')).flatMap(mp => {
+    const owner = ownerIdOf(base, mp)
+    if (owner !== undefined && rows.containers.has(owner)) return []
+    return [{ kind: 'orphan-mount' as const, object: mp, detail: `overlay mount ${mp} belongs to no container`, repair: () => unmount(mp) }]
+  })
+}
+
+// Container storage dirs and OCI bundle dirs no row owns: unmount what is inside, remove.
+export function findOrphanDirs (host: Host, rows: RowSnapshot): Problem[] {
+  const out: Problem[] = []
+  const roots = [path.join(host.config.root, 'storage', 'containers'), path.join(host.config.runroot, 'containers')]
+  for (const base of roots) {
+    for (const name of listDir(base)) {
+      if (rows.containers.has(name)) continue
+      const dir = path.join(base, name)
+      out.push({
+        kind: 'orphan-storage', object: dir, detail: `directory ${dir} belongs to no container`,
+        repair: async () => {
+          for (const mp of mountsUnder(listMountPoints(), dir)) await unmount(mp)
+          removeTree(dir)
+        },
+      })
+    }
+  }
+  return out
+}
+
+// Netns files under <runroot>/netns that no row names (as its own or its ID's path).
+export function findOrphanNetns (host: Host, rows: RowSnapshot): Problem[] {
+  const dir = path.join(host.config.runroot, 'netns')
+  return listDir(dir).flatMap(name => {
+    const file = path.join(dir, name)
+    if (rows.netnsPaths.has(file) || (rows.containers.has(name) && file === netnsPathFor(host.config.runroot, name))) return []
+    return [{ kind: 'orphan-netns' as const, object: file, detail: `network namespace ${file} belongs to no container`, repair: () => removeNetns(file) }]
+  })
+}
+
+async function unmount (mp: string): Promise<void> {
+  for (let i = 0; i < 8 && listMountPoints().has(mp); i++) {
+    try {
+      await execCommand('umount', [mp], { timeoutMs: UMOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
+    } catch {
+      await execCommand('umount', ['-l', mp], { timeoutMs: UMOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
+    }
+  }
+}

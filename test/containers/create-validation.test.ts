@@ -44,7 +44,7 @@ test('bad references and values are refused before any side effect', () => withT
     [{ ...base, ipc: 'container:bogus' }, '--ipc container:bogus: no container with name or ID "bogus" found: no such container'],
     [{ ...base, requires: ['bogus'] }, '--requires bogus: no container with name or ID "bogus" found: no such container'],
     [{ ...base, volumesFrom: ['bogus'] }, '--volumes-from bogus: no container with name or ID "bogus" found: no such container'],
-    [{ ...base, network: 'mynet' }, 'network mode "mynet" is not supported yet'],
+    [{ ...base, network: 'mynet' }, 'unable to find network with name or ID mynet: network not found'],
     [{ ...base, stopSignal: 'NOPE' }, 'invalid signal: NOPE'],
     [{ ...base, stopTimeout: -1 }, 'invalid stop timeout -1: must be a non-negative whole number of seconds'],
     [{ ...base, volumes: ['v1:/a', '/a'] }, '/a: duplicate mount destination'],

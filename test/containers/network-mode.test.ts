@@ -11,15 +11,19 @@ function failure (fn: () => unknown): { message: string, exit: number } {
   throw new Error('expected a throw')
 }
 
-test('--network none/host/container:X; default is a private netns', () => {
-  assert.equal(parseNetworkMode(undefined), { kind: 'private' })
+test('--network none/host/container:X/NAME; default (and "bridge") is the podctl CNI network', () => {
+  assert.equal(parseNetworkMode(undefined), { kind: 'cni', networks: ['podctl'] })
+  assert.equal(parseNetworkMode('bridge'), { kind: 'cni', networks: ['podctl'] })
+  assert.equal(parseNetworkMode('front,back'), { kind: 'cni', networks: ['front', 'back'] })
   assert.equal(parseNetworkMode('none'), { kind: 'private' })
   assert.equal(parseNetworkMode('host'), { kind: 'host' })
   assert.equal(parseNetworkMode('container:web'), { kind: 'container', ref: 'web' })
 })
 
-test('a network name is not supported yet (exit 125); an empty container: target is refused', () => {
-  assert.equal(failure(() => parseNetworkMode('mynet')), { message: 'network mode "mynet" is not supported yet', exit: 125 })
+test('bad network names and an empty container: target are refused (exit 125)', () => {
+  assert.equal(failure(() => parseNetworkMode('../etc')), { message: 'invalid --network "../etc": "../etc" is not a valid network name', exit: 125 })
+  assert.equal(failure(() => parseNetworkMode('a,,b')), { message: 'invalid --network "a,,b": "" is not a valid network name', exit: 125 })
+  assert.equal(failure(() => parseNetworkMode('a,a')), { message: 'invalid --network "a,a": a network is named twice', exit: 125 })
   assert.equal(failure(() => parseNetworkMode('container:')), { message: 'invalid --network "container:": container name or ID missing', exit: 125 })
 })
 
@@ -33,6 +37,7 @@ test('--ipc/--pid/--uts', () => {
 test('stored form names the full ID it joins', () => {
   assert.is(storedMode({ kind: 'container', ref: 'web' }, 'f'.repeat(64)), `container:${'f'.repeat(64)}`)
   assert.is(storedMode({ kind: 'host' }), 'host')
+  assert.is(storedMode({ kind: 'cni', networks: ['podctl'] }), 'bridge')
   assert.is(joinedContainer(`container:${'f'.repeat(64)}`), 'f'.repeat(64))
   assert.is(joinedContainer('private'), undefined)
 })

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 
 import { deleteRuntimeContainer, teardownContainerStorage } from '../../src/containers/teardown.js'
 import type { Host } from '../../src/host.js'
+import { CNIEnv } from '../../src/network/index.js'
 import { runtimeList } from '../../src/runtime/oci-runtime.js'
 import { listContainers } from '../../src/state/container-rows.js'
 import { listMountPoints } from '../../src/storage/overlay.js'
@@ -13,11 +14,13 @@ import { createTestHost } from './host.js'
 export async function removeAllContainers (host: Host): Promise<void> {
   for (const c of listContainers(host.store)) {
     if (c.pid !== null) { try { process.kill(c.pid, 'SIGKILL') } catch {} }
+    // CNI DEL (veth, IPAM entry, NAT rules) and the netns file, for containers on networks.
+    try { await CNIEnv.fromHost(host).detach(c.id) } catch (err) { process.stderr.write(`cleanup detach ${c.id}: ${String(err)}\n`) }
     await deleteRuntimeContainer(host, c.id)
     await teardownContainerStorage(host, c)
   }
   host.store.write(() => {
-    host.store.db.exec('DELETE FROM container_deps; DELETE FROM container_volumes; UPDATE pods SET infra_id = NULL; DELETE FROM containers; DELETE FROM pods')
+    host.store.db.exec('DELETE FROM container_deps; DELETE FROM container_volumes; DELETE FROM container_networks; UPDATE pods SET infra_id = NULL; DELETE FROM containers; DELETE FROM pods')
   })
 }
 

@@ -161,10 +161,11 @@ test('volumes: named, anonymous and bind mounts are visible inside', () => withT
 
 test('teardown leaves no process, mount, dir or runtime state, and is idempotent in any state', () => withTestHost(async h => {
   await importBusyboxImage(h)
-  const running = await runDetached(h, { volumes: ['keep:/k'] })
-  const stopped = await runDetached(h)
+  // Private netns (no CNI): network teardown is the engine's step, not these functions'.
+  const running = await runDetached(h, { volumes: ['keep:/k'], network: 'none' })
+  const stopped = await runDetached(h, { network: 'none' })
   await stopContainer(h, stopped)
-  const created = await createContainer(h, { image: 'busybox', command: ['true'] })
+  const created = await createContainer(h, { image: 'busybox', command: ['true'], network: 'none' })
   for (const c of [running, stopped, created]) {
     for (let i = 0; i < 2; i++) {
       await deleteRuntimeContainer(h, c.id)

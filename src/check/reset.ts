@@ -31,6 +31,7 @@ export async function resetHost (host: Host): Promise<ResetSummary> {
   const errors: string[] = []
   const containers = listContainers(host.store)
   const pods = listPods(host.store)
+  const volumesBefore = listVolumes(host.store).length
   const report = await removeContainers(host, {
     mode: 'pod-rm', targets: containers.map(c => ({ id: c.id as ContainerId })), pods, force: true, depend: true, volumes: true,
   }, { backend: createHostBackend(host), timeoutSec: 0 })
@@ -46,10 +47,10 @@ export async function resetHost (host: Host): Promise<ResetSummary> {
       errors.push(errorMessage(err))
     }
   }
-  let volumes = 0
   for (const v of listVolumes(host.store)) {
-    try { removeVolume(host, v.name); volumes++ } catch (err) { errors.push(errorMessage(err)) }
+    try { removeVolume(host, v.name) } catch (err) { errors.push(errorMessage(err)) }
   }
+  const volumes = volumesBefore - listVolumes(host.store).length
   let images = 0
   for (const i of listImages(host.store)) {
     try { removeImage(host, i.id, true); images++ } catch (err) { errors.push(errorMessage(err)) }

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 
 import { PodctlError } from '../errors.js'
-import { LOCK_EX, LOCK_NB, LOCK_SH, loadLibc } from './libc.js'
+import { LOCK_EX, LOCK_NB, LOCK_SH, loadLibc } from '../libc.js'
 import type { LockMode } from './rw-gate.js'
 import { RwGate } from './rw-gate.js'
 

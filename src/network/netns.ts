@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 
 import { PodctlError } from '../errors.js'
-import { lastErrno, loadLibc, MNT_DETACH } from './libc.js'
+import { lastErrno, loadLibc, MNT_DETACH } from '../libc.js'
 
 const EINVAL = 22
 const ENOENT = 2

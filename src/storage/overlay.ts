@@ -1,11 +1,15 @@
 import fs from 'node:fs'
 
-import { errorMessage, PodctlError } from '../errors.js'
+import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
+import { lastErrno, loadLibc, MNT_DETACH } from '../libc.js'
 import { execCommand } from '../runtime/exec-command.js'
 import { paths } from './paths.js'
 
 const MOUNT_TIMEOUT_MS = 30_000
+const ENOENT = 2
+const EBUSY = 16
+const EINVAL = 22
 
 // Mount points from /proc/self/mountinfo (field 5), with octal escapes decoded.
 export function listMountPoints (): Set<string> {
@@ -37,17 +41,18 @@ export async function mountRootfs (host: Host, id: string, lowerDir: string): Pr
   return merged
 }
 
-// Unmounts the rootfs; not mounted or missing is success.
+// Unmounts the rootfs; not mounted or missing is success. umount2(2) through libc, so a
+// removal costs no umount exec; a busy mount is detached lazily so the dir can go.
 export async function unmountRootfs (host: Host, id: string): Promise<void> {
   const merged = paths.containerRootfs(host.config, id)
+  const libc = loadLibc()
   // Loop: a mount may be stacked (e.g. a crash between two mounts).
-  for (let i = 0; i < 8 && isMounted(merged); i++) {
-    try {
-      await execCommand('umount', [merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
-    } catch (err) {
-      if (/not mounted|no mount point|No such file/i.test(errorMessage(err))) return
-      // Busy: detach lazily so the directory can go; the kernel frees it when unused.
-      await execCommand('umount', ['-l', merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
-    }
+  for (let i = 0; i < 8; i++) {
+    if (libc.umount2(merged, 0) === 0) continue
+    const errno = lastErrno()
+    if (errno === EINVAL || errno === ENOENT) return
+    if (errno === EBUSY && libc.umount2(merged, MNT_DETACH) === 0) continue
+    if (!isMounted(merged)) return
+    throw new PodctlError('STORAGE_FAILED', `unmounting ${merged} failed (errno ${lastErrno()})`)
   }
 }

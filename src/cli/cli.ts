@@ -6,7 +6,7 @@ import { errorMessage, exitCodeFor, isPodctlError, PodctlError } from '../errors
 import { createLogger } from '../log.js'
 import type { RemovalBackendFactory } from '../removal/backend.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
-import { isGroup } from './command.js'
+import { isGroup, setCommandStreams } from './command.js'
 import { COMMANDS } from './commands/index.js'
 import { CommandContext } from './context.js'
 import { createProgress } from './progress.js'
@@ -45,6 +45,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
         signal: io.signal,
         ...(io.removalBackend === undefined ? {} : { removalBackend: io.removalBackend }),
       })
+      setCommandStreams(ctx, { stdout: io.stdout, stderr: io.stderr })
       result = await cmd.run(ctx, a)
     },
   })

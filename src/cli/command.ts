@@ -40,3 +40,20 @@ export const FORMAT_OPTION = {
 export function wantsJson (argv: Args): boolean {
   return argv['format'] === 'json'
 }
+
+// Where a command streams output while it runs (attached run, logs -f): the CLI's own
+// stdout/stderr (set by runCli); process.stdout/stderr for a context made elsewhere.
+export interface CommandStreams {
+  stdout: (s: string) => void
+  stderr: (s: string) => void
+}
+
+const commandStreams = new WeakMap<object, CommandStreams>()
+
+export function setCommandStreams (ctx: object, streams: CommandStreams): void {
+  commandStreams.set(ctx, streams)
+}
+
+export function streamsOf (ctx: object): CommandStreams {
+  return commandStreams.get(ctx) ?? { stdout: s => { process.stdout.write(s) }, stderr: s => { process.stderr.write(s) } }
+}

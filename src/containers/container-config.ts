@@ -12,6 +12,8 @@ export interface ContainerConfig {
   // Process start time (clock ticks, /proc/<pid>/stat field 22) of the init we started,
   // so a recycled PID is never mistaken for our container.
   pidStart?: string
+  // The detached log pump that owns the container's stdout/stderr pipes (PID + start time).
+  logPump?: { pid: number, start: string }
 }
 
 const str = (v: unknown, d: string): string => typeof v === 'string' ? v : d
@@ -31,7 +33,12 @@ export function readConfig (c: ContainerRecord): ContainerConfig {
     cwd: str(raw['cwd'], '/'),
     hostname: str(raw['hostname'], c.id.slice(0, 12)),
     ...(typeof raw['pidStart'] === 'string' ? { pidStart: raw['pidStart'] } : {}),
+    ...(isPump(raw['logPump']) ? { logPump: raw['logPump'] } : {}),
   }
+}
+
+function isPump (v: unknown): v is { pid: number, start: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { pid: unknown }).pid === 'number' && typeof (v as { start: unknown }).start === 'string'
 }
 
 export function toConfigColumn (cfg: ContainerConfig): Record<string, unknown> {

@@ -3,9 +3,10 @@ import path from 'node:path'
 
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
+import { createWithLogPump } from '../logs/spawn-log-pump.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
-import { runtimeCreate, runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
+import { runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomic } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
@@ -15,16 +16,26 @@ import type { ContainerRecord } from '../state/types.js'
 import { listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
 import { namespaceSetting, prepareNetworks } from './network-mode.js'
+import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
 
 // Starts the container (and first whatever it depends on that is not running). A running
-// container is left as it is. The process runs detached; its stdio goes to ctr.log.
+// container is left as it is. The process runs detached; its stdout/stderr go through a
+// log pump into ctr.log (k8s-file format).
 export async function startContainer (host: Host, c: ContainerRecord, visiting = new Set<string>()): Promise<ContainerRecord> {
+  const fresh = await prepareStart(host, c, visiting)
+  if (fresh === undefined) return c
+  return await launch(host, fresh)
+}
+
+// Everything before the runtime is asked to run the process: the container is not running
+// (a stale runtime container is deleted) and its dependencies run. undefined: it already runs.
+export async function prepareStart (host: Host, c: ContainerRecord, visiting = new Set<string>()): Promise<ContainerRecord | undefined> {
   if (visiting.has(c.id)) throw new PodctlError('DEPENDENCY_CYCLE', `container ${c.id} depends on itself through its dependencies`)
   visiting.add(c.id)
   if (c.state === 'removing') throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being removed: container state improper`)
   const st = await runtimeState(host, c.id)
-  if (st?.status === 'running' && c.state === 'running') return c
+  if (st?.status === 'running' && c.state === 'running') return undefined
   if (st !== undefined) {
     recordExit(host, c.id, null)
     await runtimeDelete(host, c.id)
@@ -33,11 +44,11 @@ export async function startContainer (host: Host, c: ContainerRecord, visiting =
     const dep = getContainer(host.store, d.dependsOn)
     if (dep !== undefined && dep.state !== 'running') await startContainer(host, dep, visiting)
   }
-  const fresh = getContainer(host.store, c.id) ?? c
-  return await launch(host, fresh)
+  return getContainer(host.store, c.id) ?? c
 }
 
-async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord> {
+// Mounts the rootfs, joins networks and writes the OCI bundle; returns its paths.
+export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bundle: string, pidFile: string }> {
   const cfg = readConfig(c)
   const bundle = paths.bundle(host.config, c.id)
   const pidFile = paths.pidFile(host.config, c.id)
@@ -54,20 +65,31 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
   fs.mkdirSync(bundle, { recursive: true, mode: 0o700 })
   fs.rmSync(pidFile, { force: true })
   writeFileAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
+  return { bundle, pidFile }
+}
+
+// Records the started init (PID + start time) in the row.
+export function recordStarted (host: Host, c: ContainerRecord, pid: number, extra: Record<string, unknown> = {}): void {
+  const pidStart = readStartTime(pid)
+  host.store.write(() => updateContainer(host.store, c.id, {
+    state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
+    config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null, ...extra },
+  }))
+}
+
+async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord> {
+  const { bundle, pidFile } = await writeBundle(host, c)
   try {
-    await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
+    const runtimeArgs = ['--root', paths.runtimeRoot(host.config), 'create', '--bundle', bundle, '--pid-file', pidFile, c.id]
+    fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
+    const pump = await createWithLogPump(host, c.id, runtimeArgs, paths.containerLog(host.config, c.id))
     await runtimeStart(host, c.id)
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim())
-    const pidStart = readStartTime(pid)
-    host.store.write(() => updateContainer(host.store, c.id, {
-      state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
-      config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null },
-    }))
+    recordStarted(host, c, Number(fs.readFileSync(pidFile, 'utf8').trim()), { logPump: pump })
   } catch (err) {
     // "already exists": another process is starting it; its container is not ours to delete.
     if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })
     await runtimeDelete(host, c.id).catch(() => {})
-    throw err
+    throw ociStartError(host, err)
   }
   return getContainer(host.store, c.id) ?? c
 }

@@ -7,6 +7,7 @@ import { unmountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
+import { endLogPump } from './log-pump-process.js'
 
 // The per-container teardown steps the removal engine calls. Each is idempotent ("already
 // gone" is success), works on a half-created container and never deletes rows.
@@ -20,7 +21,10 @@ export async function deleteRuntimeContainer (host: Host, id: ContainerId): Prom
 
 // Unmounts the rootfs and removes the container's storage dir and OCI bundle dir.
 // Volumes are left alone.
+// The container's log (ctr.log, ctr.log.1) lives in its storage dir and goes with it; its
+// log pump, which exits by itself once the container's pipes close, is ended by PID first.
 export async function teardownContainerStorage (host: Host, c: ContainerRecord): Promise<void> {
+  endLogPump(readConfig(c).logPump)
   await unmountRootfs(host, c.id)
   removeTree(paths.containerStorage(host.config, c.id))
   removeTree(paths.bundle(host.config, c.id))

@@ -29,7 +29,7 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'requires', type: 'string', array: true, describe: 'Containers that must be started before this one (comma separated)' },
   { name: 'volume', alias: ['v'], type: 'string', array: true, describe: 'Bind mount a volume: /path, name:/path or /host:/path[:ro]' },
   { name: 'volumes-from', type: 'string', array: true, describe: 'Mount volumes from the specified container(s)' },
-  { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit (recorded only)' },
+  { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit' },
 ]
 
 export function withFlags (y: Argv, flags: Flag[]): Argv {

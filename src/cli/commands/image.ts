@@ -1,7 +1,7 @@
-import { invalidArgument } from '../../errors.js'
 import { shortId } from '../../ids.js'
 import { importImage, removeImage } from '../../storage/images.js'
 import { listImages } from '../../state/image-rows.js'
+import { renderTemplate } from '../../views/go-template.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
@@ -28,10 +28,21 @@ const lsCommand: PodctlCommand = {
   run (ctx, argv) {
     const images = listImages(ctx.store)
     if (wantsJson(argv)) return { stdout: renderJson(images.map(i => ({ Id: i.id, Names: [i.name], Created: Math.floor(i.createdAt / 1000), Size: i.size, Source: i.source }))) }
-    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
     const id = (s: string): string => argv['no-trunc'] === true ? s : shortId(s)
     if (argv['quiet'] === true) return { stdout: renderLines(images.map(i => id(i.id))) }
     const now = Date.now()
+    if (argv['format'] !== undefined) {
+      // Podman's image reporter fields.
+      const rows = images.map(i => {
+        const colon = i.name.lastIndexOf(':')
+        return {
+          ID: id(i.id), Id: i.id, Repository: i.name.slice(0, colon), Tag: i.name.slice(colon + 1), Names: [i.name],
+          Created: `${humanDuration(now - i.createdAt)} ago`, CreatedSince: `${humanDuration(now - i.createdAt)} ago`, CreatedAt: new Date(i.createdAt).toISOString(),
+          Size: `${(i.size / 1e6).toFixed(1)} MB`, VirtualSize: i.size, Source: i.source,
+        }
+      })
+      return { stdout: renderTemplate(String(argv['format']), rows, { name: 'images', typeName: 'images.imageReporter', headers: { ID: 'IMAGE ID', Id: 'IMAGE ID', CreatedSince: 'CREATED' } }) }
+    }
     return {
       stdout: renderTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], images.map(i => {
         const colon = i.name.lastIndexOf(':')

@@ -4,6 +4,7 @@ import { graphCommand } from './graph.js'
 import { imageGroup, imagesCommand, rmiCommand } from './image.js'
 import { inspectCommand } from './inspect.js'
 import { killCommand } from './kill.js'
+import { logsCommand } from './logs.js'
 import { networkGroup } from './network.js'
 import { podGroup } from './pod.js'
 import { psCommand } from './ps.js'
@@ -14,7 +15,7 @@ import { stopCommand } from './stop.js'
 import { systemGroup } from './system.js'
 import { volumeGroup } from './volume.js'
 
-const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand]
+const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand]
 
 // The command tree. `podctl container <cmd>` aliases every container command, as in Podman.
 export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [

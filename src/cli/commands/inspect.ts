@@ -1,8 +1,8 @@
 import { PodctlError } from '../../errors.js'
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { getContainer, lookupContainer } from '../../state/container-rows.js'
 import { toInspectView } from '../../views/container-inspect.js'
-import { renderGoTemplate } from '../../views/go-template.js'
+import { renderTemplate } from '../../views/go-template.js'
 import type { PodctlCommand } from '../command.js'
 import { latestContainer } from './stop.js'
 
@@ -29,10 +29,10 @@ export const inspectCommand: PodctlCommand = {
       if (c !== undefined) found.push(c)
       else errors.push(new PodctlError('NO_SUCH_CONTAINER', typed ? `no such container "${r}"` : `no such object: "${r}"`))
     }
-    await refreshContainerStates(ctx, found)
+    await observeContainers(ctx, found)
     const views = ctx.store.read(() => found.map(c => toInspectView(ctx.store, getContainer(ctx.store, c.id) ?? c)))
     const format = argv['format'] === undefined ? 'json' : String(argv['format'])
-    const stdout = format === 'json' ? renderInspect(views) : views.map(v => renderGoTemplate(format, v)).join('')
+    const stdout = format === 'json' ? renderInspect(views) : renderTemplate(format, views, { name: 'inspect', typeName: '*define.InspectContainerData' })
     return { stdout, errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
   },
 }

@@ -1,5 +1,5 @@
 import { killContainer } from '../../containers/kill-container.js'
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { parseSignal } from '../../runtime/signals.js'
 import type { PodctlCommand } from '../command.js'
 import { renderLines } from '../render.js'
@@ -19,7 +19,7 @@ export const killCommand: PodctlCommand = {
     const sig = parseSignal(String(argv['signal']))
     const { targets, errors } = resolveTargets(ctx, argv, true)
     if (errors.length > 0) return { errors, exitCode: 125 }
-    await refreshContainerStates(ctx, targets.map(t => t[1]))
+    await observeContainers(ctx, targets.map(t => t[1]))
     const out: string[] = []
     const failures: unknown[] = []
     for (const [ref, c] of targets) {

@@ -1,13 +1,15 @@
 import { invalidArgument } from '../../errors.js'
 import { shortId } from '../../ids.js'
 import { parseLabels } from '../../containers/labels.js'
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { createPod } from '../../pods/create-pod.js'
 import { startPod, stopPod } from '../../pods/pod-lifecycle.js'
 import { parseTimeout } from '../../runtime/signals.js'
 import { listPods, lookupPod, noSuchPod } from '../../state/pod-rows.js'
 import type { PodRecord } from '../../state/types.js'
+import { renderTemplate } from '../../views/go-template.js'
 import { toPodInspectView, toPodListEntry } from '../../views/pod-view.js'
+import { POD_PS_HEADERS, podPsTemplateRow } from '../../views/template-rows.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
@@ -80,7 +82,7 @@ const stopCommand: PodctlCommand = {
     const timeoutSec = argv['time'] === undefined ? undefined : parseTimeout(argv['time'], '--time')
     const { pods, errors } = resolvePods(ctx, argv)
     if (errors.length > 0) return { errors, exitCode: 125 }
-    await refreshContainerStates(ctx)
+    await observeContainers(ctx)
     const out: string[] = []
     await Promise.all(pods.map(async ([, p]) => {
       const r = await stopPod(ctx, p, timeoutSec === undefined ? {} : { timeoutSec })
@@ -100,10 +102,12 @@ const psCommand: PodctlCommand = {
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate pod and container IDs' })
     .option('format', FORMAT_OPTION),
   async run (ctx, argv) {
-    await refreshContainerStates(ctx)
+    await observeContainers(ctx)
     const entries = ctx.store.read(() => listPods(ctx.store).map(p => toPodListEntry(ctx.store, p)))
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
-    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
+    if (argv['format'] !== undefined && argv['quiet'] !== true) {
+      return { stdout: renderTemplate(String(argv['format']), entries.map(e => podPsTemplateRow(e, argv['no-trunc'] !== true)), { name: 'pod ps', typeName: 'ListPodReporter', headers: POD_PS_HEADERS }) }
+    }
     const id = (s: unknown): string => argv['no-trunc'] === true ? String(s) : shortId(String(s))
     if (argv['quiet'] === true) return { stdout: renderLines(entries.map(e => id(e['Id']))) }
     const now = Date.now()
@@ -121,13 +125,19 @@ const inspectCommand: PodctlCommand = {
   describe: 'Display information describing a pod',
   builder: y => y.positional('pods', { type: 'string', array: true })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
-    .option('format', FORMAT_OPTION),
+    .option('format', { alias: 'f', type: 'string', describe: 'Format the output to a Go template or json' }),
   async run (ctx, argv) {
+    const refs = ((argv['pods'] as string[] | undefined) ?? []).map(String)
+    // Podman's inspect validation (pod inspect shares it since Podman 5).
+    if (refs.length === 0 && argv['latest'] !== true) return { stdout: '[]\n', errors: [invalidArgument('no names or ids specified')], exitCode: 125 }
+    if (refs.length > 0 && argv['latest'] === true) return { errors: [invalidArgument('--latest and arguments cannot be used together')], exitCode: 125 }
     const { pods, errors } = resolvePods(ctx, argv)
-    await refreshContainerStates(ctx)
+    await observeContainers(ctx)
     const views = ctx.store.read(() => pods.map(([, p]) => toPodInspectView(ctx.store, p)))
     const errs = errors.map(e => e instanceof Error ? Object.assign(e, { message: e.message.replace(/^no pod with name or ID (\S+) found: no such pod$/, 'no such pod $1') }) : e)
-    return { stdout: JSON.stringify(views, null, 5) + '\n', errors: errs, ...(errs.length > 0 ? { exitCode: 125 } : {}) }
+    const format = argv['format'] === undefined ? 'json' : String(argv['format'])
+    const stdout = format === 'json' ? JSON.stringify(views, null, 5) + '\n' : renderTemplate(format, views, { name: 'pod inspect', typeName: '*entities.PodInspectReport' })
+    return { stdout, errors: errs, ...(errs.length > 0 ? { exitCode: 125 } : {}) }
   },
 }
 

@@ -1,11 +1,13 @@
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { invalidArgument } from '../../errors.js'
 import { shortId } from '../../ids.js'
 import { listContainers } from '../../state/container-rows.js'
 import type { ContainerRecord } from '../../state/types.js'
 import { loadViewLookups, toListEntry } from '../../views/container-view.js'
+import { renderTemplate } from '../../views/go-template.js'
+import { PS_HEADERS, psTemplateRow } from '../../views/template-rows.js'
 import type { PodctlCommand } from '../command.js'
-import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
 
 const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod'] as const
@@ -62,13 +64,14 @@ export const psCommand: PodctlCommand = {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print the numeric IDs of the containers only' })
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Display the extended information' })
     .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: 'Filter output based on conditions given' })
-    .option('format', FORMAT_OPTION),
+    .option('format', { type: 'string', describe: 'Pretty-print containers to JSON or using a Go template' }),
   async run (ctx, argv) {
     const filter = parseContainerFilters((argv['filter'] as string[]).map(String))
     const hasStatusFilter = (argv['filter'] as string[]).some(f => String(f).startsWith('status='))
     const { store } = ctx
-    // Containers whose process died since the last look are shown as exited (one runtime exec).
-    await refreshContainerStates(ctx)
+    // Containers whose process died since the last look are shown as exited (one runtime
+    // exec); exited --rm containers are removed.
+    await observeContainers(ctx)
     const { containers, lookups } = store.read(() => ({ containers: listContainers(store), lookups: loadViewLookups(store) }))
     const now = Date.now()
     const entries = containers
@@ -76,8 +79,10 @@ export const psCommand: PodctlCommand = {
       .filter(c => filter(c, c.podId === null ? '' : lookups.pods.get(c.podId)?.name ?? ''))
       .map(c => toListEntry(c, lookups, now))
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
-    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
     const trunc = argv['no-trunc'] !== true
+    if (argv['format'] !== undefined && argv['quiet'] !== true) {
+      return { stdout: renderTemplate(String(argv['format']), entries.map(e => psTemplateRow(e, trunc)), { name: 'ps', typeName: 'ps.psReporter', headers: PS_HEADERS }) }
+    }
     if (argv['quiet'] === true) return { stdout: renderLines(entries.map(e => trunc ? shortId(e.Id) : e.Id)) }
     return {
       stdout: renderTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], entries.map(e => [

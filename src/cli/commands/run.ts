@@ -1,50 +1,83 @@
-import fs from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { removeAutoRemoved } from '../../containers/auto-remove.js'
+import { invokeExitCodeOf } from '../../containers/oci-errors.js'
+import { runAttached } from '../../containers/run-attached.js'
 import { startContainer } from '../../containers/start-container.js'
-import { waitForExit } from '../../containers/stop-container.js'
+import { createHostBackend } from '../../removal/host-backend.js'
 import { createContainerWithPod } from '../../pods/create-in-pod.js'
-import { paths } from '../../storage/paths.js'
-import { getContainer } from '../../state/container-rows.js'
-import type { Args, CommandResult, PodctlCommand } from '../command.js'
+import type { ContainerRecord } from '../../state/types.js'
+import type { Args, CommandResult, CommandStreams, PodctlCommand } from '../command.js'
+import { streamsOf } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { CREATE_FLAGS, createFailed, HelpRequested, parseCreateCommand, renderCreateHelp, withFlags } from './create.js'
 
-const RUN_FLAGS = [...CREATE_FLAGS, { name: 'detach', alias: ['d'], type: 'boolean' as const, describe: 'Run container in background and print container ID' }]
+const RUN_FLAGS = [
+  ...CREATE_FLAGS,
+  { name: 'detach', alias: ['d'], type: 'boolean' as const, describe: 'Run container in background and print container ID' },
+  { name: 'interactive', alias: ['i'], type: 'boolean' as const, describe: 'Keep STDIN open even if not attached' },
+  { name: 'sig-proxy', type: 'boolean' as const, describe: 'Proxy received signals to the process (default true)' },
+]
 
-async function run (ctx: CommandContext, argv: Args): Promise<CommandResult> {
+// Podman's run exit codes: the container's status; 125 for podctl's own errors; 126/127
+// when the runtime cannot invoke / cannot find the command.
+const startFailed = (err: unknown): CommandResult => ({ errors: [err], exitCode: invokeExitCodeOf(err) ?? 125 })
+
+async function autoRemove (ctx: CommandContext, c: ContainerRecord): Promise<void> {
+  if (c.autoRemove) await removeAutoRemoved(ctx, [c.id], ctx.removalBackend ?? createHostBackend)
+}
+
+async function run (ctx: CommandContext, argv: Args, streams: CommandStreams): Promise<CommandResult> {
   const { args, options } = parseCreateCommand(ctx, argv, 'run', RUN_FLAGS)
-  let c
+  let c: ContainerRecord
   try {
     c = await createContainerWithPod(ctx, options)
   } catch (err) {
     return createFailed(err)
   }
-  try {
-    c = await startContainer(ctx, c)
-  } catch (err) {
-    return { errors: [err], exitCode: 126 }
+  if (args['detach'] === true) {
+    try {
+      c = await startContainer(ctx, c)
+    } catch (err) {
+      await autoRemove(ctx, c)
+      return startFailed(err)
+    }
+    return { stdout: `${c.id}\n` }
   }
-  if (args['detach'] === true) return { stdout: `${c.id}\n` }
-  // Attached: wait for the process, then print what it wrote (its stdio went to ctr.log).
-  if (c.pid !== null) await waitForExit(c.pid, undefined, Number.MAX_SAFE_INTEGER, ctx.signal)
-  await refreshContainerStates(ctx, [c])
-  const log = paths.containerLog(ctx.config, c.id)
-  const out = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''
-  return { stdout: out, exitCode: getContainer(ctx.store, c.id)?.exitCode ?? 0 }
+  const out = new StringDecoder('utf8')
+  const err = new StringDecoder('utf8')
+  try {
+    const status = await runAttached(ctx, c, {
+      stdout: b => { streams.stdout(out.write(b)) },
+      stderr: b => { streams.stderr(err.write(b)) },
+      interactive: args['interactive'] === true,
+      sigProxy: args['sig-proxy'] !== false,
+    })
+    return { exitCode: status }
+  } catch (e) {
+    return startFailed(e)
+  } finally {
+    const restOut = out.end(); const restErr = err.end()
+    if (restOut !== '') streams.stdout(restOut)
+    if (restErr !== '') streams.stderr(restErr)
+    await autoRemove(ctx, c)
+  }
 }
 
 export const runCommand: PodctlCommand = {
   command: 'run [image] [command..]',
   describe: 'Run a command in a new container',
-  examples: [['podctl run -d --name web busybox sleep 1000', 'start a detached container'], ['podctl run busybox echo hi', 'run, wait, print its output']],
+  examples: [
+    ['podctl run -d --name web busybox sleep 1000', 'start a detached container'],
+    ['podctl run --rm busybox echo hi', 'run attached, stream its output, exit with its status, remove it'],
+  ],
   builder: y => withFlags(y, RUN_FLAGS),
   async run (ctx, argv) {
     let inner: CommandContext | undefined
     try {
       const parsed = parseCreateCommand(ctx, argv, 'run', RUN_FLAGS)
       inner = parsed.ctx
-      return await run(inner, argv)
+      return await run(inner, argv, streamsOf(ctx))
     } catch (err) {
       if (err instanceof HelpRequested) return { stdout: renderCreateHelp('run', runCommand.describe, RUN_FLAGS) }
       return createFailed(err)

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../../errors.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { startContainer } from '../../containers/start-container.js'
 import { lookupContainer, noSuchContainer } from '../../state/container-rows.js'
 import type { ContainerRecord } from '../../state/types.js'
@@ -15,6 +16,10 @@ export const startCommand: PodctlCommand = {
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
     const refs = ((argv['containers'] as string[] | undefined) ?? []).map(String)
+    // Podman's start validation, in its order and words.
+    if (refs.length === 0 && argv['latest'] !== true) return { errors: [invalidArgument('start requires at least one argument')], exitCode: 125 }
+    if (refs.length > 0 && argv['latest'] === true) return { errors: [invalidArgument('--latest and containers cannot be used together')], exitCode: 125 }
+    await observeContainers(ctx)
     const targets: [string, ContainerRecord][] = []
     if (argv['latest'] === true) targets.push(...latestContainer(ctx))
     for (const r of refs) {
@@ -22,7 +27,6 @@ export const startCommand: PodctlCommand = {
       if (c === undefined) return { errors: [noSuchContainer(r)], exitCode: 125 }
       targets.push([r, c])
     }
-    if (targets.length === 0) return { errors: [invalidArgument('no containers specified')], exitCode: 125 }
     const out: string[] = []
     const errors: unknown[] = []
     for (const [ref, c] of targets) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 
-import { invalidArgument, PodctlError } from '../../errors.js'
-import { refreshContainerStates } from '../../containers/refresh-state.js'
+import { PodctlError } from '../../errors.js'
+import { observeContainers } from '../../containers/auto-remove.js'
 import { stopContainer } from '../../containers/stop-container.js'
 import { parseTimeout } from '../../runtime/signals.js'
 import { listContainers, lookupContainer, noSuchContainer } from '../../state/container-rows.js'
@@ -9,6 +9,7 @@ import type { ContainerRecord } from '../../state/types.js'
 import type { Args, PodctlCommand } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { renderLines } from '../render.js'
+import { checkAllLatestAndIdFile } from './rm.js'
 
 export function latestContainer (ctx: CommandContext): [string, ContainerRecord][] {
   const all = listContainers(ctx.store)
@@ -22,12 +23,13 @@ export function resolveTargets (ctx: CommandContext, argv: Args, onlyRunning: bo
   const ignore = argv['ignore'] === true
   const targets: [string, ContainerRecord][] = []
   const errors: unknown[] = []
+  const cidfiles = ((argv['cidfile'] as string[] | undefined) ?? []).map(String)
+  checkAllLatestAndIdFile(refs, { all: argv['all'] === true, latest: argv['latest'] === true, idFiles: cidfiles, idFileFlag: 'cidfile' })
   if (argv['all'] === true) {
-    if (refs.length > 0) throw invalidArgument('--all and containers cannot be used together')
     for (const c of listContainers(ctx.store)) if (!onlyRunning || c.state === 'running') targets.push([c.id, c])
   }
   if (argv['latest'] === true) targets.push(...latestContainer(ctx))
-  for (const file of ((argv['cidfile'] as string[] | undefined) ?? []).map(String)) {
+  for (const file of cidfiles) {
     let id: string
     try { id = fs.readFileSync(file, 'utf8').trim() } catch (cause) {
       if (!ignore) errors.push(new PodctlError('INVALID_ARGUMENT', `reading CIDFile: open ${file}: no such file or directory`, { cause }))
@@ -42,7 +44,6 @@ export function resolveTargets (ctx: CommandContext, argv: Args, onlyRunning: bo
     if (c !== undefined) targets.push([r, c])
     else if (!ignore) errors.push(noSuchContainer(r))
   }
-  if (targets.length === 0 && errors.length === 0 && argv['all'] !== true && !ignore) throw invalidArgument('you must provide at least one name or id')
   return { targets, errors }
 }
 
@@ -62,7 +63,7 @@ export const stopCommand: PodctlCommand = {
     const { targets, errors } = resolveTargets(ctx, argv, true)
     // Podman aborts before stopping anything when a target is missing.
     if (errors.length > 0) return { errors, exitCode: 125 }
-    await refreshContainerStates(ctx, targets.map(t => t[1]))
+    await observeContainers(ctx, targets.map(t => t[1]))
     const out: string[] = []
     const failures: unknown[] = []
     await Promise.all(targets.map(async ([ref, c]) => {

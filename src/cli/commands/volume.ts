@@ -1,7 +1,7 @@
-import { invalidArgument } from '../../errors.js'
 import { parseLabels } from '../../containers/labels.js'
 import { createVolume, pruneVolumes, removeVolume, toVolumeView } from '../../storage/volumes.js'
 import { getVolume, listVolumes, noSuchVolume } from '../../state/volume-rows.js'
+import { renderTemplate } from '../../views/go-template.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
@@ -27,8 +27,8 @@ const lsCommand: PodctlCommand = {
   run (ctx, argv) {
     const vols = listVolumes(ctx.store)
     if (wantsJson(argv)) return { stdout: renderJson(vols.map(toVolumeView)) }
-    if (argv['format'] !== undefined) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
     if (argv['quiet'] === true) return { stdout: renderLines(vols.map(v => v.name)) }
+    if (argv['format'] !== undefined) return { stdout: renderTemplate(String(argv['format']), vols.map(toVolumeView), { name: 'volume ls', typeName: 'entities.VolumeListReport', headers: { Name: 'VOLUME NAME' } }) }
     return { stdout: renderTable(['DRIVER', 'VOLUME NAME'], vols.map(v => ['local', v.name])) }
   },
 }
@@ -45,7 +45,9 @@ const inspectCommand: PodctlCommand = {
       if (v === undefined) errors.push(noSuchVolume(n))
       else views.push(toVolumeView(v))
     }
-    return { stdout: JSON.stringify(views, null, 5) + '\n', errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+    const format = argv['format'] === undefined ? 'json' : String(argv['format'])
+    const stdout = format === 'json' ? JSON.stringify(views, null, 5) + '\n' : renderTemplate(format, views, { name: 'volume inspect', typeName: 'entities.VolumeConfigResponse' })
+    return { stdout, errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
   },
 }
 

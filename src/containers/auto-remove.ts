@@ -1,0 +1,43 @@
+import { errorMessage } from '../errors.js'
+import type { Host } from '../host.js'
+import type { ContainerId } from '../ids.js'
+import { executeRemoval, prepareRemoval } from '../removal/index.js'
+import type { RemovalBackendFactory } from '../removal/index.js'
+import { createHostBackend } from '../removal/host-backend.js'
+import type { ContainerRecord } from '../state/types.js'
+import { refreshContainerStates } from './refresh-state.js'
+
+// Removes --rm containers through the removal engine (force, anonymous volumes too, as
+// Podman's --rm). A concurrent `rm` of the same container is fine: the engine's claim lets
+// one process do the steps and the other sees it gone. Returns the IDs removed here; a
+// failure is logged, never thrown: the container stays for the next observer or `rm`.
+export async function removeAutoRemoved (host: Host, ids: readonly ContainerId[], backend: RemovalBackendFactory = createHostBackend): Promise<string[]> {
+  if (ids.length === 0) return []
+  try {
+    const prep = prepareRemoval(host.store, { mode: 'rm', targets: ids.map(id => ({ id })), force: true, depend: false, volumes: true })
+    const report = await executeRemoval(host, prep, { backend: backend(host) })
+    for (const c of report.containers) {
+      if (c.outcome.status === 'failed') host.log.warn(`removing --rm container ${c.id}: ${c.outcome.error.message}`)
+    }
+    return report.containers.filter(c => c.outcome.status === 'removed').map(c => c.id)
+  } catch (err) {
+    host.log.warn(`removing --rm containers: ${errorMessage(err)}`)
+    return []
+  }
+}
+
+// --rm containers that ran and exited (a created, never started one stays).
+export function exitedAutoRemove (host: Host): ContainerId[] {
+  const rows = host.store.db.prepare("SELECT id FROM containers WHERE auto_remove = 1 AND state IN ('exited', 'stopped') AND started_at IS NOT NULL").all() as { id: ContainerId }[]
+  return rows.map(r => r.id)
+}
+
+// What every podctl command that looks at containers calls first: rows that say running
+// are checked against the runtime (refreshContainerStates), and --rm containers found
+// exited are removed. This is where a detached `run --rm` or a `start`ed --rm container
+// goes once it exits, without a watcher process.
+export async function observeContainers (host: Host, only?: readonly ContainerRecord[], backend?: RemovalBackendFactory): Promise<number> {
+  const changed = await refreshContainerStates(host, only)
+  await removeAutoRemoved(host, exitedAutoRemove(host), backend)
+  return changed
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+import { PodctlError } from '../errors.js'
+import type { Host } from '../host.js'
+import { readStartTime } from '../runtime/proc-status.js'
+import { LOG_SIZE_MAX } from './k8s-file.js'
+import type { PumpReport, PumpRequest } from './log-pump.js'
+
+export const PUMP_REPORT_TIMEOUT_MS = 30_000
+
+// The pump's identity, recorded in the container row so removal can end it by PID.
+export interface PumpIdentity { pid: number, start: string }
+
+const here = fileURLToPath(import.meta.url)
+const PUMP_SCRIPT = here.replace(/spawn-log-pump\.(ts|js)$/, 'log-pump.$1')
+
+// Creates the container through a detached log pump (see log-pump.ts) and resolves once
+// the runtime's create has succeeded; its error output becomes the error otherwise.
+export async function createWithLogPump (host: Host, id: string, runtimeArgs: string[], logFile: string, maxBytes = LOG_SIZE_MAX): Promise<PumpIdentity> {
+  const req: PumpRequest = { runtime: host.config.runtime, args: runtimeArgs, log: logFile, maxBytes }
+  host.log.debug(`log pump: ${host.config.runtime} ${runtimeArgs.join(' ')}`)
+  const child = spawn(process.execPath, [...process.execArgv, PUMP_SCRIPT, JSON.stringify(req)], {
+    detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  })
+  const pid = child.pid
+  const channel = child.stdio[3] as NodeJS.ReadableStream | null
+  if (pid === undefined || channel === null) throw new PodctlError('RUNTIME_FAILED', `starting the log pump for container ${id} failed`)
+  const start = readStartTime(pid) ?? '0'
+  const report = await new Promise<PumpReport | undefined>(resolve => {
+    let text = ''
+    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(undefined) }, PUMP_REPORT_TIMEOUT_MS)
+    channel.on('data', (d: Buffer) => { text += d.toString('utf8') })
+    channel.on('end', () => {
+      clearTimeout(timer)
+      try { resolve(JSON.parse(text) as PumpReport) } catch { resolve(undefined) }
+    })
+    child.on('error', () => { clearTimeout(timer); resolve(undefined) })
+  })
+  child.unref()
+  ;(channel as unknown as { destroy?: () => void }).destroy?.()
+  if (report === undefined) throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: the log pump did not report`)
+  if (!report.ok) throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: ${report.output !== '' ? report.output : `exited with ${report.status}`}`)
+  return { pid, start }
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs'
+
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+
+import { runtimeList } from '../../src/runtime/oci-runtime.js'
+import { isProcessAlive } from '../../src/runtime/proc-status.js'
+import { paths } from '../../src/storage/paths.js'
+import { getContainer, lookupContainer } from '../../src/state/container-rows.js'
+import { listMountPoints } from '../../src/storage/overlay.js'
+import { importBusyboxImage } from '../helpers/busybox-rootfs.js'
+import { runPodctl } from '../helpers/cli.js'
+import { withTestHost } from '../helpers/container-cleanup.js'
+import { hostArgs } from '../helpers/host.js'
+import type { TestHost } from '../helpers/host.js'
+import { waitFor } from '../helpers/wait.js'
+
+const test = suite('parity: attached run, --rm (real runc, built CLI)')
+
+const cli = async (h: TestHost, args: string[], input?: string) => await runPodctl([...hostArgs(h), ...args], input === undefined ? {} : { input })
+const count = (h: TestHost, table: string): number => (h.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+
+test('attached run: exit status 0/1/125/126/127, stdout and stderr kept apart, -i feeds stdin', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const ok = await cli(h, ['run', 'busybox', 'sh', '-c', 'echo out; echo err >&2'])
+  assert.equal(ok, { code: 0, stdout: 'out\n', stderr: 'err\n' })
+  const one = await cli(h, ['run', 'busybox', 'false'])
+  assert.equal(one, { code: 1, stdout: '', stderr: '' })
+  const status = await cli(h, ['run', '--name', 's42', 'busybox', 'sh', '-c', 'exit 42'])
+  assert.is(status.code, 42)
+  const own = await cli(h, ['run', 'nosuchimage', 'true'])
+  assert.equal([own.code, own.stderr], [125, 'Error: nosuchimage: image not known\n'])
+  const cannot = await cli(h, ['run', 'busybox', '/etc'])
+  assert.is(cannot.code, 126)
+  assert.match(cannot.stderr, /^Error: runc run [0-9a-f]{64}: unable to start container process: exec: "\/etc": permission denied\n$/)
+  const notFound = await cli(h, ['run', 'busybox', 'nosuchcmd'])
+  assert.is(notFound.code, 127)
+  assert.match(notFound.stderr, /^Error: runc run [0-9a-f]{64}: .*exec: "nosuchcmd": executable file not found in \$PATH\n$/)
+  assert.is(notFound.stdout, '')
+  const stdin = await cli(h, ['run', '-i', 'busybox', 'cat'], 'typed line\n')
+  assert.equal(stdin, { code: 0, stdout: 'typed line\n', stderr: '' })
+  const detachedBad = await cli(h, ['run', '-d', 'busybox', 'nosuchcmd'])
+  assert.is(detachedBad.code, 127)
+  // The exit status is in the row, and the attached output is in the container's log too.
+  const row = lookupContainer(h.store, 's42')!
+  assert.equal([row.state, row.exitCode], ['exited', 42])
+  assert.equal(await runtimeList(h).then(m => [...m.keys()].filter(id => id === row.id)), [])
+}))
+
+test('attached run killed by a concurrent rm -f ends with 137 and says nothing', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const attached = cli(h, ['run', '--name', 'victim', 'busybox', 'sleep', '1000'])
+  const pid = await waitFor(() => lookupContainer(h.store, 'victim')?.pid, 'the attached container to run', 30_000)
+  const rm = await cli(h, ['rm', '-f', 'victim'])
+  assert.equal(rm, { code: 0, stdout: 'victim\n', stderr: '' })
+  const r = await attached
+  assert.equal(r, { code: 137, stdout: '', stderr: '' })
+  assert.not.ok(isProcessAlive(pid))
+  assert.is(count(h, 'containers'), 0)
+}))
+
+test('run --rm leaves nothing: no row, mount, runtime state, storage dir or log', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const r = await cli(h, ['run', '--rm', '--name', 'gone', '-v', '/anon', 'busybox', 'sh', '-c', 'echo bye; exit 3'])
+  assert.equal(r, { code: 3, stdout: 'bye\n', stderr: '' })
+  assert.is(count(h, 'containers'), 0)
+  assert.is(count(h, 'volumes'), 0)
+  assert.equal([...listMountPoints()].filter(m => m.startsWith(h.dir)), [])
+  assert.equal((await runtimeList(h)).size, 0)
+  const storage = `${h.config.root}/storage/containers`
+  assert.equal(fs.existsSync(storage) ? fs.readdirSync(storage) : [], [])
+  const failed = await cli(h, ['run', '--rm', 'busybox', 'nosuchcmd'])
+  assert.is(failed.code, 127)
+  assert.is(count(h, 'containers'), 0)
+}))
+
+test('run -d --rm: removed by the next podctl that sees it exited; a concurrent rm -f reports it once', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const d = await cli(h, ['run', '-d', '--rm', '--name', 'quick', 'busybox', 'true'])
+  assert.is(d.code, 0)
+  const id = d.stdout.trim()
+  await waitFor(() => !isProcessAlive(getContainer(h.store, id as never)?.pid ?? 0), 'the --rm container to exit', 30_000)
+  const [rm, ps] = await Promise.all([cli(h, ['rm', '-f', 'quick']), cli(h, ['ps', '-a', '--format', '{{.Names}}'])])
+  assert.equal([rm.code, rm.stdout, rm.stderr], [0, 'quick\n', ''])
+  assert.equal([ps.code, ps.stderr], [0, ''])
+  assert.not.match(ps.stdout, 'quick')
+  assert.is(count(h, 'containers'), 0)
+  assert.not.ok(fs.existsSync(paths.containerStorage(h.config, id)))
+
+  // Still running: run -d --rm and rm -f both exit 0, one removal, one line.
+  const run = await cli(h, ['run', '-d', '--rm', '--name', 'busy', 'busybox', 'sleep', '1000'])
+  assert.is(run.code, 0)
+  const bid = run.stdout.trim()
+  const pump = (getContainer(h.store, bid as never)!.config['logPump'] as { pid: number, start: string })
+  assert.ok(isProcessAlive(pump.pid, pump.start), 'the log pump runs while the container runs')
+  const [a, b] = await Promise.all([cli(h, ['rm', '-f', 'busy']), cli(h, ['ps', '-a', '-q'])])
+  assert.equal([a.code, a.stdout, b.code], [0, 'busy\n', 0])
+  assert.is(count(h, 'containers'), 0)
+  await waitFor(() => !isProcessAlive(pump.pid, pump.start), 'the log pump to exit')
+  assert.not.ok(fs.existsSync(paths.containerLog(h.config, bid)))
+}))
+
+test.run()

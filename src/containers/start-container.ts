@@ -11,21 +11,27 @@ import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomic } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
-import { getContainer, listDependenciesOf, updateContainer } from '../state/container-rows.js'
+import { getContainer, listDependenciesOf, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
 import { namespaceSetting, prepareNetworks } from './network-mode.js'
 import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
+import { withStartLock } from './start-lock.js'
 
 // Starts the container (and first whatever it depends on that is not running). A running
 // container is left as it is. The process runs detached; its stdout/stderr go through a
 // log pump into ctr.log (k8s-file format).
 export async function startContainer (host: Host, c: ContainerRecord, visiting = new Set<string>()): Promise<ContainerRecord> {
-  const fresh = await prepareStart(host, c, visiting)
-  if (fresh === undefined) return c
-  return await launch(host, fresh)
+  return await withStartLock(host, c.id, async () => {
+    // Re-read under the lock: another process may have started or removed it meanwhile.
+    const current = getContainer(host.store, c.id)
+    if (current === undefined) throw noSuchContainer(c.id)
+    const fresh = await prepareStart(host, current, visiting)
+    if (fresh === undefined) return current
+    return await launch(host, fresh)
+  })
 }
 
 // Everything before the runtime is asked to run the process: the container is not running

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { runCli } from '../../src/cli/cli.js'
 import type { RemovalBackendFactory } from '../../src/removal/backend.js'
 
-export interface CliRun { code: number, stdout: string, stderr: string }
+export interface CliRun { code: number, stdout: string, stderr: string, signal?: NodeJS.Signals }
 
 export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/cmd/podctl.js')
 
@@ -25,7 +25,7 @@ export function runPodctl (args: string[], opts: { env?: NodeJS.ProcessEnv, inpu
     child.stderr.on('data', d => { stderr += d })
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000)
     child.on('error', reject)
-    child.on('close', code => { clearTimeout(timer); resolve({ code: code ?? 128, stdout, stderr }) })
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? 128, stdout, stderr, ...(signal === null ? {} : { signal }) }) })
     child.stdin.end(opts.input ?? '')
   })
 }

@@ -3,7 +3,9 @@
 // the removal command. Medians of --runs runs. Writes bench/results/real-latest.json and
 // bench/results/removal-rate.svg. Usage:
 //   tsx bench/real.bench.ts [--runs 3] [--no-podman] [scenario-name-substring ...]
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import { buildBusyboxRootfs, makeBenchDirs, type Tool, podctlTool, podmanTool, runPool } from './real-tools.js'
@@ -12,8 +14,13 @@ import { renderRateChart } from './svg-chart.js'
 interface Scenario {
   name: string
   containers: number
-  // Builds the workload; returns the removal command's arguments.
-  setup: (tool: Tool) => Promise<string[]>
+  // Builds the workload; returns the removal command's arguments (several: run at once).
+  setup: (tool: Tool) => Promise<string[] | string[][]>
+}
+
+// 8 processes, each removing 20 of 80 containers; neighbours overlap by 10.
+function overlappingSets (): string[][] {
+  return Array.from({ length: 8 }, (_, p) => ['rm', '-f', '-i', '-t', '0', ...Array.from({ length: 20 }, (_, i) => `c${(p * 10 + i) % 80}`)])
 }
 
 const SLEEP = ['sleep', '1000']
@@ -43,6 +50,8 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: 'wide-pod-100', containers: 101, setup: async t => { await pods(t, 1, 100); return ['pod', 'rm', '-fa', '-t', '0'] } },
+  { name: 'rm-80-one-process', containers: 80, setup: async t => { await standalone(t, 80); return ['rm', '-f', '-t', '0', ...Array.from({ length: 80 }, (_, i) => `c${i}`)] } },
+  { name: 'rm-80-8-processes-overlap', containers: 80, setup: async t => { await standalone(t, 80); return overlappingSets() } },
   // Default stop timeout on containers whose PID 1 (busybox sleep) ignores SIGTERM.
   { name: 'rm-fa-50-default-timeout', containers: 50, setup: async t => { await standalone(t, 50); return ['rm', '-fa'] } },
 ]
@@ -52,6 +61,22 @@ interface Sample { tool: string, scenario: string, containers: number, seconds: 
 function median (xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)] ?? NaN
+}
+
+// The floor under the runtime-delete step: one runc exec that finds nothing to do.
+function runcExecBaselineMs (): number {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-runc-'))
+  try {
+    const xs: number[] = []
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now()
+      try { execFileSync('runc', ['--root', root, 'delete', '--force', 'nonexistent'], { stdio: 'ignore' }) } catch {}
+      xs.push(performance.now() - t0)
+    }
+    return median(xs)
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true })
+  }
 }
 
 async function main (): Promise<void> {
@@ -100,10 +125,12 @@ async function main (): Promise<void> {
     try { fs.rmSync(dirs.base, { recursive: true, force: true }) } catch (err) { console.error(`leaving ${dirs.base}: ${String(err)}`) }
     fs.rmSync(rootfs.dir, { recursive: true, force: true })
   }
+  const runcMs = runcExecBaselineMs()
+  console.log(`baseline: one runc exec (delete of a missing container) = ${runcMs.toFixed(1)} ms`)
   const out = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(out, { recursive: true })
-  const host = { cpus: (await import('node:os')).cpus().length, kernel: (await import('node:os')).release(), node: process.version, date: new Date().toISOString() }
-  fs.writeFileSync(path.join(out, 'real-latest.json'), JSON.stringify({ host, runs, samples }, null, 2) + '\n')
+  const host = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, date: new Date().toISOString() }
+  fs.writeFileSync(path.join(out, 'real-latest.json'), JSON.stringify({ host, runs, runcExecMs: runcMs, samples }, null, 2) + '\n')
   fs.writeFileSync(path.join(out, 'removal-rate.svg'), renderRateChart(samples.filter(s => s.failed === undefined)))
   console.log(`wrote ${path.join(out, 'real-latest.json')} and removal-rate.svg`)
 }

@@ -1,11 +1,9 @@
-import fs from 'node:fs'
-
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { DEFAULT_ENV } from '../runtime/oci-spec.js'
-import { writeFileAtomic } from '../storage/atomic-file.js'
+import { makeDirs, writeFileAtomic } from '../storage/atomic-file.js'
 import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
 import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
@@ -43,7 +41,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
   let committed = false
   let cidfileWritten = false
   try {
-    fs.mkdirSync(paths.containerStorage(host.config, id), { recursive: true, mode: 0o700 })
+    makeDirs(paths.containerStorage(host.config, id), 0o700)
     // Mounted at once, so a failure here is a create failure, not a surprise at start.
     await mountRootfs(host, id, lowerDir)
     for (const v of plan.volumes) {

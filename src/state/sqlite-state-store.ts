@@ -8,6 +8,14 @@ import { MIGRATIONS } from './schema.js'
 
 export const BUSY_TIMEOUT_MS = 30_000
 
+// How long a command waits for another process's write lock. PODCTL_DB_BUSY_TIMEOUT_MS
+// overrides it (tests: a locked database fails in well under the default 30 s).
+export function busyTimeoutMs (): number {
+  const raw = process.env['PODCTL_DB_BUSY_TIMEOUT_MS']
+  if (raw === undefined || !/^\d{1,9}$/.test(raw)) return BUSY_TIMEOUT_MS
+  return Number(raw)
+}
+
 // The one SQLite handle of a process. Writes go through write() (BEGIN IMMEDIATE),
 // so two processes never both read-then-write on a stale snapshot.
 export class StateStore implements Disposable {
@@ -23,14 +31,14 @@ export class StateStore implements Disposable {
     const file = path.join(root, 'state.db')
     try {
       fs.mkdirSync(root, { recursive: true, mode: 0o700 })
-      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+      const db = new Database(file, { timeout: busyTimeoutMs() })
       const store = new StateStore(db, file)
       store.configure()
       store.migrate()
       return store
     } catch (cause) {
       if (cause instanceof PodctlError) throw cause
-      throw new PodctlError('STATE_FAILED', `opening state database ${file}: ${errorMessage(cause)}`, { cause })
+      throw new PodctlError('STATE_FAILED', `opening state database ${file}: ${errorMessage(cause)}${filesystemTrouble(root)}`, { cause })
     }
   }
 
@@ -42,7 +50,7 @@ export class StateStore implements Disposable {
   }
 
   private configure (): void {
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs()}`)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
     this.db.pragma('foreign_keys = ON')
@@ -96,9 +104,24 @@ export class StateStore implements Disposable {
   }
 }
 
+// SQLite says "disk I/O error" for a full filesystem: name the likely cause.
+function filesystemTrouble (root: string): string {
+  try {
+    const st = fs.statfsSync(root)
+    if (st.bavail === 0) return ` (no space left on device on the filesystem of ${root})`
+    fs.accessSync(root, fs.constants.W_OK)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EROFS') return ` (${root} is on a read-only file system)`
+  }
+  return ''
+}
+
 function wrapSqliteError (err: unknown): unknown {
   if (err instanceof PodctlError) return err
   const code = (err as { code?: unknown }).code
+  if (code === 'SQLITE_BUSY') {
+    return new PodctlError('LOCK_TIMEOUT', `state database is locked by another process: gave up after ${busyTimeoutMs()} ms: ${errorMessage(err)}`, { cause: err })
+  }
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
     return new PodctlError('STATE_FAILED', `state database: ${errorMessage(err)}`, { cause: err })
   }

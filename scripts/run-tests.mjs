@@ -2,7 +2,7 @@
 // Runs every test/**/*.test.ts in its own process under tsx: unit files two at a time,
 // files under test/integration/ one at a time (they drive real runc/CNI as root).
 // Prints a final "N passed, N failed" line; exits 1 when anything failed.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -63,8 +63,12 @@ async function pool (files, width) {
   }))
 }
 
+// Tests share the host-global default bridge (podctl0) of the default network; remove it
+// afterwards if this run created it.
+const hadDefaultBridge = fs.existsSync('/sys/class/net/podctl0')
 await pool(unit, 2)
 await pool(integration, 1)
+if (!hadDefaultBridge && fs.existsSync('/sys/class/net/podctl0')) spawnSync('ip', ['link', 'del', 'podctl0'], { stdio: 'ignore' })
 if (failures.length > 0) console.log(`\nfailed files:\n${failures.map(f => '  ' + f).join('\n')}`)
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exitCode = failed === 0 && skipped === 0 && passed > 0 ? 0 : 1

@@ -63,7 +63,9 @@ export class K8sFileWriter {
   write (stream: LogStream, chunk: Buffer): void {
     let buf = Buffer.concat([this.pending[stream], chunk])
     for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10)) {
-      this.emit(stream, false, buf.subarray(0, nl))
+      let line = buf.subarray(0, nl)
+      for (; line.length > LOG_LINE_MAX; line = line.subarray(LOG_LINE_MAX)) this.emit(stream, true, line.subarray(0, LOG_LINE_MAX))
+      this.emit(stream, false, line)
       buf = buf.subarray(nl + 1)
     }
     while (buf.length >= LOG_LINE_MAX) {

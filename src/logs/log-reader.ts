@@ -62,18 +62,22 @@ function statIno (file: string): number | undefined {
   try { return fs.statSync(file).ino } catch { return undefined }
 }
 
-// The entries of the last n lines (a line is a run of P entries of one stream ending in F);
-// n < 0: everything.
+// The entries of the last n lines (a line is a run of P entries of one stream ending in
+// F), counted by where lines end; n < 0: everything. Interleaved entries of the other
+// stream inside that range are kept.
 export function lastLines (entries: readonly LogEntry[], n: number): LogEntry[] {
   if (n < 0) return [...entries]
   if (n === 0) return []
-  const starts: number[] = []
-  const open = new Map<string, boolean>()
+  const lineStarts: number[] = []
+  const open = new Map<string, number>()
   entries.forEach((e, i) => {
-    if (open.get(e.stream) !== true) starts.push(i)
-    open.set(e.stream, e.partial)
+    const start = open.get(e.stream) ?? i
+    if (e.partial && i < entries.length - 1) open.set(e.stream, start)
+    else { open.delete(e.stream); lineStarts.push(start) }
   })
-  return starts.length <= n ? [...entries] : entries.slice(starts[starts.length - n])
+  for (const start of open.values()) lineStarts.push(start)
+  if (lineStarts.length <= n) return [...entries]
+  return entries.slice(Math.min(...lineStarts.slice(-n)))
 }
 
 export interface RenderOptions { timestamps: boolean }

@@ -13,7 +13,7 @@ export const killCommand: PodctlCommand = {
     .positional('containers', { type: 'string', array: true })
     .option('signal', { alias: 's', type: 'string', default: 'KILL', describe: 'Signal to send to the container' })
     .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Signal all running containers' })
-    .option('cidfile', { type: 'string', array: true, describe: 'Read the container ID from the file' })
+    .option('cidfile', { type: 'string', describe: 'Read the container ID from the file (repeatable)' })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
     const sig = parseSignal(String(argv['signal']))

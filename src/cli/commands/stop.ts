@@ -23,7 +23,7 @@ export function resolveTargets (ctx: CommandContext, argv: Args, onlyRunning: bo
   const ignore = argv['ignore'] === true
   const targets: [string, ContainerRecord][] = []
   const errors: unknown[] = []
-  const cidfiles = ((argv['cidfile'] as string[] | undefined) ?? []).map(String)
+  const cidfiles = argv['cidfile'] === undefined ? [] : (Array.isArray(argv['cidfile']) ? argv['cidfile'] as unknown[] : [argv['cidfile']]).map(String)
   checkAllLatestAndIdFile(refs, { all: argv['all'] === true, latest: argv['latest'] === true, idFiles: cidfiles, idFileFlag: 'cidfile' })
   if (argv['all'] === true) {
     for (const c of listContainers(ctx.store)) if (!onlyRunning || c.state === 'running') targets.push([c.id, c])
@@ -56,7 +56,7 @@ export const stopCommand: PodctlCommand = {
     .option('time', { alias: ['t', 'timeout'], type: 'string', describe: 'Seconds to wait for stop before killing the container' })
     .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Stop all running containers' })
     .option('ignore', { alias: 'i', type: 'boolean', default: false, describe: 'Ignore errors when a specified container is missing' })
-    .option('cidfile', { type: 'string', array: true, describe: 'Read the container ID from the file' })
+    .option('cidfile', { type: 'string', describe: 'Read the container ID from the file (repeatable)' })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
     const timeoutSec = argv['time'] === undefined ? undefined : parseTimeout(argv['time'], '--time')

@@ -9,7 +9,8 @@ import { destroyTestHost } from '../test/helpers/container-cleanup.js'
 import type { TestHost } from '../test/helpers/host.js'
 import { createTestHost, hostArgs } from '../test/helpers/host.js'
 
-export const PODCTL_BIN = path.resolve(import.meta.dirname, '../dist/cmd/podctl.js')
+// PODCTL_BENCH_BIN: a private build, so a long run is not disturbed by a rebuild of dist/.
+export const PODCTL_BIN = process.env['PODCTL_BENCH_BIN'] ?? path.resolve(import.meta.dirname, '../dist/cmd/podctl.js')
 
 export interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }
 

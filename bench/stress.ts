@@ -30,6 +30,8 @@ export interface StressSummary {
   // kind → outcome class (ok, no-such, in-use, name-in-use, state, unexpected) → count
   byKind: Record<string, Record<string, number>>
   unexpected: { op: string, code: number | null, signal: string | null, stderr: string }[]
+  // Up to 5 distinct error lines per expected outcome class, to show what was tolerated.
+  samples: Record<string, string[]>
   jsonParseErrors: number
   ipSamples: number
   duplicateIps: Duplicate[]
@@ -62,7 +64,7 @@ function makePools (processes: number, sharedNets: string[], tag: string): Pools
 export async function runStress (opts: StressOptions): Promise<StressSummary> {
   const log = opts.log ?? (() => {})
   const summary: StressSummary = {
-    processes: opts.processes, durationSec: opts.durationSec, seed: opts.seed, operations: 0, byKind: {}, unexpected: [],
+    processes: opts.processes, durationSec: opts.durationSec, seed: opts.seed, operations: 0, byKind: {}, unexpected: [], samples: {},
     jsonParseErrors: 0, ipSamples: 0, duplicateIps: [], sweepErrors: [], leaks: {}, findings: [],
   }
   const b = await createBenchHost()
@@ -96,6 +98,11 @@ async function runOp (b: BenchHost, op: Op, s: StressSummary, log: (l: string) =
   s.operations++
   const byOutcome = s.byKind[op.kind] ??= {}
   byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1
+  if (outcome !== 'ok' && outcome !== 'unexpected') {
+    const line = (r.stderr.split('\n').find(l => l.startsWith('Error: ')) ?? '').replace(/[0-9a-f]{64}/g, '<id>')
+    const seen = s.samples[outcome] ??= []
+    if (seen.length < 5 && !seen.includes(line)) seen.push(line)
+  }
   if (outcome === 'unexpected') {
     s.unexpected.push({ op: op.args.join(' '), code: r.code, signal: r.signal, stderr: r.stderr.slice(0, 2000) })
     log(`unexpected: podctl ${op.args.join(' ')}: exit ${r.code ?? r.signal}: ${r.stderr.trim()}`)
@@ -123,6 +130,7 @@ function renderSummary (s: StressSummary): string {
   for (const [kind, outcomes] of Object.entries(s.byKind).sort()) {
     lines.push(`  ${kind.padEnd(15)} ${Object.entries(outcomes).sort().map(([o, n]) => `${o}=${n}`).join(' ')}`)
   }
+  for (const [cls, msgs] of Object.entries(s.samples).sort()) for (const m of msgs) lines.push(`  tolerated ${cls}: ${m}`)
   lines.push(`IP samples: ${s.ipSamples}`)
   lines.push(`must be zero: ${Object.entries(mustBeZero(s)).map(([k, v]) => `${k}=${v}`).join(' ')}`)
   for (const [k, v] of Object.entries(s.leaks)) lines.push(`  leak ${k}: ${v}`)

@@ -9,10 +9,12 @@ import { K8sFileWriter } from '../logs/k8s-file.js'
 import type { LogStream } from '../logs/k8s-file.js'
 import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { paths } from '../storage/paths.js'
-import { getContainer, updateContainer } from '../state/container-rows.js'
+import { getContainer, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { ociStartError } from './oci-errors.js'
+import { proxySignals } from './signal-proxy.js'
 import { prepareStart, recordStarted, writeBundle } from './start-container.js'
+import { withStartLock } from './start-lock.js'
 
 export interface AttachIo {
   stdout: (b: Buffer) => void
@@ -23,7 +25,6 @@ export interface AttachIo {
   sigProxy: boolean
 }
 
-const PROXIED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const
 const SIGNUMS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 }
 
 // Runs the container in the foreground: `<runtime> run` is podctl's child and the parent
@@ -32,65 +33,105 @@ const SIGNUMS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGK
 // own stream, while also writing them to the container's k8s-file log. Resolves with the
 // exit status; a runtime failure to start the process throws (see ociStartError).
 export async function runAttached (host: Host, c: ContainerRecord, io: AttachIo): Promise<number> {
-  const fresh = await prepareStart(host, c) ?? c
+  // The start lock is held until the init is recorded (or the runtime gave up), as for a
+  // detached start: no other process starts this container meanwhile.
+  const s = await withStartLock(host, c.id, async () => {
+    const current = getContainer(host.store, c.id)
+    if (current === undefined) throw noSuchContainer(c.id)
+    const session = await spawnRuntimeRun(host, await prepareStart(host, current) ?? current, io)
+    if (await watchStart(host, session.container, session.pidFile, () => session.done)) session.markStarted()
+    return session
+  })
+  try {
+    const r = await s.exited
+    if (r.error !== undefined) {
+      throw new PodctlError('RUNTIME_FAILED', (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${host.config.runtime}: executable file not found in $PATH` : r.error.message)
+    }
+    if (!s.started() && !fs.existsSync(s.pidFile)) {
+      await runtimeDelete(host, c.id).catch(() => {})
+      const text = runtimeError(s.runcLog) ?? Buffer.concat(s.held.map(h => h[1])).toString('utf8').trim()
+      throw ociStartError(host, new Error(`run ${c.id}: ${text.replace(/^\S+ run failed: /, '')}`))
+    }
+    s.markStarted()
+    const status = r.code ?? 128 + (SIGNUMS[r.signal ?? ''] ?? 0)
+    recordAttachedExit(host, c, status)
+    return status
+  } finally {
+    s.restore()
+    s.log.close()
+  }
+}
+
+interface Exit { code: number | null, signal: NodeJS.Signals | null, error?: Error }
+
+interface RunSession {
+  container: ContainerRecord
+  pidFile: string
+  runcLog: string
+  log: K8sFileWriter
+  held: [LogStream, Buffer][]
+  exited: Promise<Exit>
+  done: boolean
+  started: () => boolean
+  // The init exists: output held so far is the container's, deliver it and what follows.
+  markStarted: () => void
+  restore: () => void
+}
+
+// Writes the bundle and spawns `<runtime> run` with its stdout/stderr piped to io and the log.
+async function spawnRuntimeRun (host: Host, fresh: ContainerRecord, io: AttachIo): Promise<RunSession> {
   const { bundle, pidFile } = await writeBundle(host, fresh)
   const runcLog = path.join(bundle, 'runtime.log')
   fs.rmSync(runcLog, { force: true })
   fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-  const args = ['--root', paths.runtimeRoot(host.config), '--log', runcLog, '--log-format', 'json', 'run', '--bundle', bundle, '--pid-file', pidFile, c.id]
+  const args = ['--root', paths.runtimeRoot(host.config), '--log', runcLog, '--log-format', 'json', 'run', '--bundle', bundle, '--pid-file', pidFile, fresh.id]
   host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
   // Its own session: a terminal's Ctrl-C reaches podctl only, which forwards it (sig-proxy).
   const child = spawn(host.config.runtime, args, { stdio: [io.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'], detached: true })
-  const log = new K8sFileWriter(paths.containerLog(host.config, c.id))
+  const log = new K8sFileWriter(paths.containerLog(host.config, fresh.id))
   let started = false
   const held: [LogStream, Buffer][] = []
   const deliver = (stream: LogStream, b: Buffer): void => {
     log.write(stream, b)
     if (stream === 'stdout') io.stdout(b); else io.stderr(b)
   }
-  // Until the pid file exists the process has not started: whatever arrives is the
-  // runtime's own error text, which becomes podctl's error instead of container output.
+  // Until the pid file exists (the runtime writes it once the process runs) output is
+  // held: if the process never starts, it is the runtime's own error text, which becomes
+  // podctl's error instead of container output.
+  const markStarted = (): void => {
+    started = true
+    for (const [st, b] of held.splice(0)) deliver(st, b)
+  }
   const onData = (stream: LogStream) => (b: Buffer): void => {
-    if (!started && fs.existsSync(pidFile)) started = true
+    if (!started && fs.existsSync(pidFile)) markStarted()
     if (started) deliver(stream, b); else held.push([stream, b])
   }
   child.stdout.on('data', onData('stdout'))
   child.stderr.on('data', onData('stderr'))
-  const restore = io.sigProxy ? proxySignals(child.pid) : () => {}
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null, error?: Error }>(resolve => {
-    child.on('error', error => { resolve({ code: null, signal: null, error }) })
-    child.on('close', (code, signal) => { resolve({ code, signal }) })
-  })
-  let done = false
-  void exited.then(() => { done = true })
-  try {
-    await watchStart(host, fresh, pidFile, () => done)
-    const r = await exited
-    if (r.error !== undefined) {
-      throw new PodctlError('RUNTIME_FAILED', (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${host.config.runtime}: executable file not found in $PATH` : r.error.message)
-    }
-    if (!started && !fs.existsSync(pidFile)) {
-      await runtimeDelete(host, c.id).catch(() => {})
-      throw ociStartError(host, new Error(`run ${c.id}: ${(runtimeError(runcLog) ?? Buffer.concat(held.map(h => h[1])).toString('utf8').trim()).replace(/^\S+ run failed: /, '')}`))
-    }
-    for (const [s, b] of held) deliver(s, b)
-    const status = r.code ?? 128 + (SIGNUMS[r.signal ?? ''] ?? 0)
-    recordAttachedExit(host, c, status)
-    return status
-  } finally {
-    restore()
-    log.close()
+  const session: RunSession = {
+    container: fresh, pidFile, runcLog, log, held, done: false,
+    exited: new Promise<Exit>(resolve => {
+      child.on('error', error => { resolve({ code: null, signal: null, error }) })
+      child.on('close', (code, signal) => { resolve({ code, signal }) })
+    }),
+    started: () => started,
+    markStarted,
+    restore: io.sigProxy ? proxySignals(child.pid) : () => {},
   }
+  void session.exited.then(() => { session.done = true })
+  return session
 }
 
 // Polls for the pid file while the runtime runs, then records the init in the row.
-async function watchStart (host: Host, c: ContainerRecord, pidFile: string, isDone: () => boolean): Promise<void> {
+// false: the runtime exited without starting the process.
+async function watchStart (host: Host, c: ContainerRecord, pidFile: string, isDone: () => boolean): Promise<boolean> {
   while (!isDone()) {
     let text = ''
     try { text = fs.readFileSync(pidFile, 'utf8').trim() } catch {}
-    if (/^\d+$/.test(text)) { recordStarted(host, c, Number(text)); return }
+    if (/^\d+$/.test(text)) { recordStarted(host, c, Number(text)); return true }
     await sleep(5)
   }
+  return fs.existsSync(pidFile)
 }
 
 // The exit status of our own child is the truth: it replaces what a concurrent observer
@@ -113,24 +154,4 @@ function runtimeError (file: string): string | undefined {
     } catch {}
   }
   return undefined
-}
-
-// Replaces podctl's own handlers for the proxied signals with forwarding to the runtime
-// (which forwards them to the container's init); returns the undo.
-function proxySignals (pid: number | undefined): () => void {
-  const saved = PROXIED.map(sig => [sig, process.listeners(sig)] as const)
-  const forward = (sig: NodeJS.Signals): void => {
-    if (pid === undefined) return
-    try { process.kill(pid, sig) } catch {}
-  }
-  for (const sig of PROXIED) {
-    process.removeAllListeners(sig)
-    process.on(sig, forward)
-  }
-  return () => {
-    for (const [sig, listeners] of saved) {
-      process.removeListener(sig, forward)
-      for (const l of listeners) process.on(sig, l as (s: NodeJS.Signals) => void)
-    }
-  }
 }

@@ -78,6 +78,7 @@ export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummar
       const findings = (JSON.parse(check.stdout) as { findings: Finding[] }).findings
       summary.findings.push(...findings.map(f => ({ ...f, trial })))
       log(`trial ${trial}: ${command.join(' ')} ${point} after ${first.ms} ms; second run exit ${second.code}; ${findings.length} findings`)
+      if (second.code !== 0) log(`  second run: ${second.stderr.trim().split('\n').slice(0, 3).join(' | ')}`)
       for (const f of findings) log(`  ${f.kind}: ${f.object}: ${f.detail}`)
       // Start the next trial from an empty host whatever happened.
       await inProcess(b, ['pod', 'rm', '-fa', '-t', '0'])

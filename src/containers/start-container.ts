@@ -4,6 +4,7 @@ import path from 'node:path'
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { createWithLogPump } from '../logs/spawn-log-pump.js'
+import { CNIEnv } from '../network/index.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
@@ -19,6 +20,7 @@ import { namespaceSetting, prepareNetworks } from './network-mode.js'
 import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
 import { withStartLock } from './start-lock.js'
+import { teardownContainerStorage } from './teardown.js'
 
 // Starts the container (and first whatever it depends on that is not running). A running
 // container is left as it is. The process runs detached; its stdout/stderr go through a
@@ -74,17 +76,46 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
   return { bundle, pidFile }
 }
 
-// Records the started init (PID + start time) in the row.
+// Records the started init (PID + start time) in the row. A row removed (or claimed for
+// removal) while the start ran is left alone and CONTAINER_STATE_IMPROPER thrown; launch undoes.
 export function recordStarted (host: Host, c: ContainerRecord, pid: number, extra: Record<string, unknown> = {}): void {
   const pidStart = readStartTime(pid)
-  host.store.write(() => updateContainer(host.store, c.id, {
-    state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
-    config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null, ...extra },
-  }))
+  const recorded = host.store.write(() => {
+    const current = getContainer(host.store, c.id)
+    if (current === undefined || current.state === 'removing') return false
+    return updateContainer(host.store, c.id, {
+      state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
+      config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null, ...extra },
+    })
+  })
+  if (!recorded) throw removedWhileStarting(c.id)
+}
+
+function removedWhileStarting (id: string): PodctlError {
+  return new PodctlError('CONTAINER_STATE_IMPROPER', `container ${id} was removed while it was being started: container state improper`)
+}
+
+// A start that lost the race with rm: the removal may already have run its steps, so what
+// this start made (runtime container, netns and IPs, rootfs mount, dirs) is undone here.
+// Every step is idempotent, so a removal still running beside it does no harm.
+async function undoIfRemoved (host: Host, c: ContainerRecord): Promise<void> {
+  const row = getContainer(host.store, c.id)
+  if (row !== undefined && row.state !== 'removing') return
+  await runtimeDelete(host, c.id).catch(() => {})
+  await CNIEnv.fromHost(host).detach(c.id).catch(() => {})
+  await teardownContainerStorage(host, c).catch(() => {})
+  throw removedWhileStarting(c.id)
 }
 
 async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord> {
-  const { bundle, pidFile } = await writeBundle(host, c)
+  let bundlePaths: { bundle: string, pidFile: string }
+  try {
+    bundlePaths = await writeBundle(host, c)
+  } catch (err) {
+    await undoIfRemoved(host, c)
+    throw err
+  }
+  const { bundle, pidFile } = bundlePaths
   try {
     const runtimeArgs = ['--root', paths.runtimeRoot(host.config), 'create', '--bundle', bundle, '--pid-file', pidFile, c.id]
     fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
@@ -94,6 +125,7 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
   } catch (err) {
     // "already exists": another process is starting it; its container is not ours to delete.
     if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })
+    await undoIfRemoved(host, c)
     await runtimeDelete(host, c.id).catch(() => {})
     throw ociStartError(host, err)
   }

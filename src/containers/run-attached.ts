@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { PodctlError } from '../errors.js'
+import { isErrorCode, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { K8sFileWriter } from '../logs/k8s-file.js'
 import type { LogStream } from '../logs/k8s-file.js'
@@ -125,13 +125,21 @@ async function spawnRuntimeRun (host: Host, fresh: ContainerRecord, io: AttachIo
 // Polls for the pid file while the runtime runs, then records the init in the row.
 // false: the runtime exited without starting the process.
 async function watchStart (host: Host, c: ContainerRecord, pidFile: string, isDone: () => boolean): Promise<boolean> {
-  while (!isDone()) {
+  for (;;) {
+    // Checked before reading: the runtime writes the pid file before it exits, so a run
+    // over this quickly is still seen as started.
+    const done = isDone()
     let text = ''
     try { text = fs.readFileSync(pidFile, 'utf8').trim() } catch {}
-    if (/^\d+$/.test(text)) { recordStarted(host, c, Number(text)); return true }
+    if (/^\d+$/.test(text)) {
+      // A removal that claimed the container meanwhile stops this process itself; the run
+      // then ends with the status the runtime reports (137 for its SIGKILL).
+      try { recordStarted(host, c, Number(text)) } catch (err) { if (!isErrorCode(err, 'CONTAINER_STATE_IMPROPER')) throw err }
+      return true
+    }
+    if (done) return false
     await sleep(5)
   }
-  return fs.existsSync(pidFile)
 }
 
 // The exit status of our own child is the truth: it replaces what a concurrent observer

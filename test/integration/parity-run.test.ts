@@ -101,6 +101,17 @@ test('run -d --rm: removed by the next podctl that sees it exited; a concurrent 
   assert.not.ok(fs.existsSync(paths.containerLog(h.config, bid)))
 }))
 
+test('create --rm + start: the next podctl that sees it exited removes it (anonymous volume too)', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const id = (await cli(h, ['create', '--rm', '--name', 'later', '-v', '/scratch', 'busybox', 'sh', '-c', 'echo done'])).stdout.trim()
+  assert.equal(await cli(h, ['ps', '-a', '--format', '{{.Names}} {{.AutoRemove}}']), { code: 0, stdout: 'later true\n', stderr: '' })
+  assert.equal(await cli(h, ['start', 'later']), { code: 0, stdout: 'later\n', stderr: '' })
+  await waitFor(() => { const c = getContainer(h.store, id as never); return c !== undefined && !isProcessAlive(c.pid ?? 0, c.config['pidStart'] as string | undefined) }, 'the process to exit', 30_000)
+  assert.equal(await cli(h, ['ps', '-a', '-q']), { code: 0, stdout: '', stderr: '' })
+  assert.equal([count(h, 'containers'), count(h, 'volumes')], [0, 0])
+  assert.not.ok(fs.existsSync(paths.containerStorage(h.config, id)))
+}))
+
 test('Ctrl-C at an attached run is forwarded to the container (--sig-proxy, default on)', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const script = 'trap "echo got INT; exit 7" INT; echo ready; while :; do sleep 0.1; done'

@@ -9,6 +9,7 @@ import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
+import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, getVolume, insertVolume } from '../state/volume-rows.js'
 import { toConfigColumn } from './container-config.js'
@@ -68,6 +69,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       cidfileWritten = true
     }
     return record
+  } catch (err) {
+    throw explainLostDependency(host, record, err)
   } finally {
     if (!committed || (plan.cidfile !== null && !cidfileWritten)) await rollback(host, record, newVolumes, committed)
   }
@@ -86,4 +89,14 @@ async function rollback (host: Host, c: ContainerRecord, newVolumes: VolumeRecor
   } catch (err) {
     host.log.warn(`rolling back container ${c.id}: ${String(err)}`)
   }
+}
+
+// A pod or container this one refers to was removed by another process between planning
+// and the insert: SQLite's foreign key check fails. Say which, as a "no such" error.
+function explainLostDependency (host: Host, record: ContainerRecord, err: unknown): unknown {
+  if (!/FOREIGN KEY constraint failed/.test(errorMessage(err))) return err
+  if (record.podId !== null && getPod(host.store, record.podId) === undefined) {
+    return new PodctlError('NO_SUCH_POD', `pod ${record.podId} was removed while container ${record.name} was being created: no such pod`, { cause: err })
+  }
+  return new PodctlError('NO_SUCH_CONTAINER', `a container ${record.name} depends on was removed while it was being created: no such container`, { cause: err })
 }

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../errors.js'
+import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { PodId } from '../ids.js'
 import { generateId, validateName } from '../ids.js'
@@ -6,7 +6,7 @@ import { createContainer } from '../containers/create-container.js'
 import { parseNetworkMode } from '../containers/network-mode.js'
 import { generateName } from '../containers/names.js'
 import { deleteContainerRow, getContainer } from '../state/container-rows.js'
-import { deletePodRow, insertPod, setPodInfra } from '../state/pod-rows.js'
+import { deletePodRow, getPod, insertPod, setPodInfra } from '../state/pod-rows.js'
 import type { Labels, PodRecord } from '../state/types.js'
 import { writeFileAtomic } from '../storage/atomic-file.js'
 import { teardownContainerStorage } from '../containers/teardown.js'
@@ -62,6 +62,11 @@ export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRe
     if (o.podIdFile !== undefined) writeFileAtomic(o.podIdFile, pod.id)
     done = true
     return pod
+  } catch (err) {
+    // Another process's pod rm took the still-empty pod: the infra row then fails its
+    // foreign key. Say what happened instead of the SQLite message.
+    if (getPod(host.store, pod.id) === undefined) throw new PodctlError('NO_SUCH_POD', `pod ${pod.name} was removed while it was being created: no such pod`, { cause: err })
+    throw err
   } finally {
     if (!done) await rollbackPod(host, pod)
   }

@@ -7,27 +7,36 @@ import type { Host } from '../host.js'
 import type { ConfigWalk } from '../network/index.js'
 import { CNIEnv, netnsPathFor } from '../network/index.js'
 import { isPodctlOwned } from '../network/cni-config.js'
-import { driverOf, interfaceOf } from '../network/network-info.js'
+import { ARGS_KEY, driverOf, interfaceOf } from '../network/network-info.js'
 import { isNetnsMounted } from '../network/netns.js'
 import type { CachedAttachment } from '../network/result-cache.js'
-import { readCachedAttachments } from '../network/result-cache.js'
+import { cachedConfigText, readCachedAttachments } from '../network/result-cache.js'
 import type { RowSnapshot } from './host-scan.js'
 import { listDir } from './host-scan.js'
 import type { Problem } from './types.js'
 
 const IP_TIMEOUT_MS = 30_000
 
-// Networks check may clean up after: podctl's own, and ones whose config is gone.
-function isOurs (walk: ConfigWalk, network: string): boolean {
+// Networks check may clean up after: podctl's own. The result cache and IPAM dir may be
+// shared with other CNI users, so a network no longer in the config dir counts only when
+// the cached config says podctl wrote it (its "args" carry podctl's key).
+function isOurs (walk: ConfigWalk, network: string, cached?: CachedAttachment): boolean {
   const net = walk.byName.get(network)
-  return net === undefined || isPodctlOwned(net)
+  if (net !== undefined) return isPodctlOwned(net)
+  const text = cached === undefined ? undefined : cachedConfigText(cached)
+  try {
+    const args = (JSON.parse(text ?? '{}') as { args?: Record<string, unknown> }).args
+    return typeof args === 'object' && args !== null && ARGS_KEY in args
+  } catch {
+    return false
+  }
 }
 
 // Cached CNI results (libcni layout) of containers without a row: CNI DEL with the
 // cached result releases the IP and host-side interfaces, then the entry goes.
 export async function findOrphanCniResults (host: Host, rows: RowSnapshot, walk: ConfigWalk, cni: CNIEnv): Promise<Problem[]> {
   const entries = await readCachedAttachments(host.config.cniCacheDir, () => true)
-  return entries.filter(e => !rows.containers.has(e.containerId) && isOurs(walk, e.networkName)).map(e => ({
+  return entries.filter(e => !rows.containers.has(e.containerId) && isOurs(walk, e.networkName, e)).map(e => ({
     kind: 'orphan-cni-result', object: `${e.networkName}-${e.containerId}-${e.ifName}`,
     detail: `CNI result of container ${e.containerId} on network ${e.networkName} (${e.ifName}${ipsOf(e)}) belongs to no container`,
     repair: () => cni.detach(e.containerId, [{ name: e.networkName, ifname: e.ifName }]),

@@ -169,6 +169,21 @@ test('CNI leftovers of a container without a row: result cache, IPAM, netns and 
   }
 }))
 
+test('another tool\'s CNI cache entries and IPAM data (network not in the config dir, not written by podctl) are never reported or touched', () => withTestHost(async h => {
+  const cid = randomBytes(32).toString('hex')
+  const results = path.join(h.config.cniCacheDir, 'results')
+  const ipam = path.join(h.config.cniCacheDir, 'networks', 'othertool')
+  fs.mkdirSync(results, { recursive: true })
+  fs.mkdirSync(ipam, { recursive: true })
+  const config = Buffer.from('{"cniVersion":"1.0.0","name":"othertool","plugins":[{"type":"bridge"}]}').toString('base64')
+  const entry = JSON.stringify({ kind: 'cniCacheV1', containerId: cid, config, ifName: 'eth0', networkName: 'othertool', result: { ips: [{ address: '10.250.0.5/24' }] } })
+  fs.writeFileSync(path.join(results, `othertool-${cid}-eth0`), entry)
+  fs.writeFileSync(path.join(ipam, '10.250.0.5'), `${cid}\r\neth0`)
+  assert.equal(await check(h, true), { code: 0, findings: [] })
+  assert.is(fs.readFileSync(path.join(results, `othertool-${cid}-eth0`), 'utf8'), entry)
+  assert.ok(fs.existsSync(path.join(ipam, '10.250.0.5')))
+}))
+
 test('a conflist that does not parse: found, never repaired or touched (exit 1 even with --repair)', () => withTestHost(async h => {
   fs.mkdirSync(h.config.cniConfigDir, { recursive: true })
   const file = path.join(h.config.cniConfigDir, 'broken.conflist')

@@ -7,7 +7,7 @@ import { createWithLogPump } from '../logs/spawn-log-pump.js'
 import { CNIEnv } from '../network/index.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
-import { runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
+import { runtimeCreate, runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomic } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
@@ -119,9 +119,14 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
   try {
     const runtimeArgs = ['--root', paths.runtimeRoot(host.config), 'create', '--bundle', bundle, '--pid-file', pidFile, c.id]
     fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-    const pump = await createWithLogPump(host, c.id, runtimeArgs, paths.containerLog(host.config, c.id))
+    // A pod's infra container (catatonit) writes nothing worth a log pump process: its stdio
+    // goes straight to ctr.log, where the runtime's own errors are read from too.
+    const pump = c.isInfra
+      ? undefined
+      : await createWithLogPump(host, c.id, runtimeArgs, paths.containerLog(host.config, c.id))
+    if (c.isInfra) await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
     await runtimeStart(host, c.id)
-    recordStarted(host, c, Number(fs.readFileSync(pidFile, 'utf8').trim()), { logPump: pump })
+    recordStarted(host, c, Number(fs.readFileSync(pidFile, 'utf8').trim()), pump === undefined ? {} : { logPump: pump })
   } catch (err) {
     // "already exists": another process is starting it; its container is not ours to delete.
     if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })

@@ -20,8 +20,11 @@ const PUMP_SCRIPT = here.replace(/spawn-log-pump\.(ts|js)$/, 'log-pump.$1')
 export async function createWithLogPump (host: Host, id: string, runtimeArgs: string[], logFile: string, maxBytes = LOG_SIZE_MAX): Promise<PumpIdentity> {
   const req: PumpRequest = { runtime: host.config.runtime, args: runtimeArgs, log: logFile, maxBytes }
   host.log.debug(`log pump: ${host.config.runtime} ${runtimeArgs.join(' ')}`)
-  const child = spawn(process.execPath, [...process.execArgv, PUMP_SCRIPT, JSON.stringify(req)], {
-    detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+  // The pump outlives podctl: its own session, cwd / (it pins no directory), no debugger
+  // flags inherited. Under tests the pump is .ts: tsx's --import is kept, resolved from cwd.
+  const execArgv = process.execArgv.filter(a => !/^--(inspect|debug)/.test(a))
+  const child = spawn(process.execPath, [...execArgv, PUMP_SCRIPT, JSON.stringify(req)], {
+    detached: true, cwd: PUMP_SCRIPT.endsWith('.ts') ? process.cwd() : '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   })
   const pid = child.pid
   const channel = child.stdio[3] as NodeJS.ReadableStream | null

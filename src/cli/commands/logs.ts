@@ -26,13 +26,14 @@ function parseTail (v: unknown): number {
   return Number(s)
 }
 
-// Still producing output: its process runs, or its log pump still drains the pipes.
-async function isProducing (ctx: CommandContext, c: ContainerRecord): Promise<boolean> {
-  await observeContainers(ctx, [c])
+// Still producing output: its init is alive (PID + start time, no runtime exec per poll),
+// or its log pump still drains the pipes.
+function isProducing (ctx: CommandContext, c: ContainerRecord): boolean {
   const row = getContainer(ctx.store, c.id)
   if (row === undefined) return false
-  const pump = readConfig(row).logPump
-  return row.state === 'running' || (pump !== undefined && isProcessAlive(pump.pid, pump.start))
+  const cfg = readConfig(row)
+  if (row.state === 'running' && row.pid !== null && isProcessAlive(row.pid, cfg.pidStart)) return true
+  return cfg.logPump !== undefined && isProcessAlive(cfg.logPump.pid, cfg.logPump.start)
 }
 
 export const logsCommand: PodctlCommand = {
@@ -53,6 +54,7 @@ export const logsCommand: PodctlCommand = {
     const tail = parseTail(argv['tail'])
     const sinceMs = argv['since'] === undefined ? undefined : parseLogTime(String(argv['since']), 'since')
     const untilMs = argv['until'] === undefined ? undefined : parseLogTime(String(argv['until']), 'until')
+    await observeContainers(ctx)
     const targets = argv['latest'] === true ? latestContainer(ctx).map(t => t[1]) : []
     for (const r of refs) {
       const c = lookupContainer(ctx.store, r)
@@ -63,7 +65,7 @@ export const logsCommand: PodctlCommand = {
     const streams = streamsOf(ctx)
     const renderer = new LogRenderer({ timestamps: argv['timestamps'] === true }, (s, text) => { streams[s](text) })
     await Promise.all(targets.map(c => readLogs(paths.containerLog(ctx.config, c.id), {
-      tail, follow: argv['follow'] === true, signal: ctx.signal, isRunning: async () => await isProducing(ctx, c),
+      tail, follow: argv['follow'] === true, signal: ctx.signal, isRunning: () => isProducing(ctx, c),
       ...(sinceMs === undefined ? {} : { sinceMs }),
     }, entries => { renderer.render(untilMs === undefined ? entries : entries.filter(e => e.timeMs <= untilMs)) })))
     return {}

@@ -109,14 +109,12 @@ export function compileTemplate (format: string, opts: { name: string, typeName:
   }
 }
 
-// The header of a table template: each {{.Field}} column as FIELD, "CreatedAt" as CREATED AT.
+// The header of a table template: the template with each {{.Field}} action replaced by
+// FIELD ("CreatedAt" as CREATED AT), other actions dropped, literal text kept.
 function headerRow (src: string, overrides: Record<string, string>): string[] {
-  return src.replace(/\n$/, '').split('\t').map(col => {
-    const m = /\{\{-?\s*(?:\w+\s+)?\.([A-Za-z0-9_.]+)/.exec(col)
-    if (m === null) return col.replace(/\{\{[^}]*\}\}/g, '').trim().toUpperCase()
-    const key = m[1]!
-    return overrides[key] ?? key.split('.').pop()!.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
-  })
+  const named = src.replace(/\n$/, '').replace(/\{\{-?\s*(?:\w+\s+)?\.([A-Za-z0-9_.]+)[^}]*\}\}/g, (_m, key: string) =>
+    overrides[key] ?? key.split('.').pop()!.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase())
+  return named.replace(/\{\{[^}]*\}\}/g, '').split('\t').map(col => col.trim().toUpperCase())
 }
 
 // Renders every item; "table" adds the header and aligns tab-separated columns

@@ -6,6 +6,7 @@ import { createHostBackend, removeContainers } from '../../removal/index.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { renderTemplate } from '../../views/go-template.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
 
 // `network rm -f`: the network's containers (and what depends on them) go through the
@@ -107,13 +108,24 @@ const ls: PodctlCommand = {
     .option('format', FORMAT_OPTION),
   async run (ctx, argv) {
     const filter = parseNetworkFilters(strings(argv['filter']))
-    if (argv['format'] !== undefined && !wantsJson(argv)) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
     const nets = (await CNIEnv.fromHost(ctx).list()).map(inspectNetwork).filter(filter).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     if (wantsJson(argv)) return { stdout: renderJson(nets) }
+    if (argv['format'] !== undefined) {
+      return { stdout: renderTemplate(String(argv['format']), nets.map(n => toNetworkView(n, argv['no-trunc'] !== true)), { name: 'network ls', typeName: 'network.ListPrintReports', headers: { ID: 'NETWORK ID' } }) }
+    }
     if (argv['quiet'] === true) return { stdout: renderLines(nets.map(n => n.name)) }
     const trunc = argv['no-trunc'] !== true
     return { stdout: renderTable(['NETWORK ID', 'NAME', 'DRIVER'], nets.map(n => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver])) }
   },
+}
+
+// Go-template view: Podman's field names (Name, ID, Driver, …) beside the JSON ones.
+function toNetworkView (n: NetworkInspect, truncId: boolean): Record<string, unknown> {
+  return {
+    ...n, Name: n.name, ID: truncId ? n.id.slice(0, 12) : n.id, Id: n.id, Driver: n.driver, NetworkInterface: n.network_interface,
+    Created: n.created, Subnets: n.subnets.map(s => ({ Subnet: s.subnet, Gateway: s.gateway })), IPv6Enabled: n.ipv6_enabled,
+    Internal: n.internal, DNSEnabled: n.dns_enabled, Labels: n.labels, IPAMOptions: n.ipam_options,
+  }
 }
 
 const inspect: PodctlCommand = {
@@ -126,7 +138,8 @@ const inspect: PodctlCommand = {
     for (const name of strings(argv['networks'])) {
       try { found.push(await env.inspect(name)) } catch (err) { errors.push(err) }
     }
-    return { stdout: renderJson(found), errors }
+    if (argv['format'] === undefined || wantsJson(argv)) return { stdout: renderJson(found), errors }
+    return { stdout: renderTemplate(String(argv['format']), found.map(n => toNetworkView(n, false)), { name: 'network inspect', typeName: 'types.Network' }), errors }
   },
 }
 

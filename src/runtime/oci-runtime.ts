@@ -97,7 +97,17 @@ export async function runtimeState (host: Host, id: string): Promise<RuntimeStat
 // Every container the runtime knows, in one exec.
 export async function runtimeList (host: Host): Promise<Map<string, RuntimeState>> {
   if (!fs.existsSync(paths.runtimeRoot(host.config))) return new Map()
-  const text = (await run(host, ['list', '--format', 'json'])).trim()
+  // runc list stats every container dir: one deleted meanwhile by another process makes it
+  // fail with ENOENT. The listing is then simply retried.
+  let text = ''
+  for (let attempt = 1; ; attempt++) {
+    try {
+      text = (await run(host, ['list', '--format', 'json'])).trim()
+      break
+    } catch (err) {
+      if (attempt >= 5 || !/no such file or directory/i.test(errorMessage(err))) throw err
+    }
+  }
   const list = (text === '' || text === 'null' ? [] : JSON.parse(text)) as { id: string, status: string, pid: number }[]
   return new Map(list.map(s => [s.id, { id: s.id, status: s.status, pid: s.pid }]))
 }

@@ -30,7 +30,7 @@ export interface StressSummary {
   // kind → outcome class (ok, no-such, in-use, name-in-use, state, unexpected) → count
   byKind: Record<string, Record<string, number>>
   unexpected: { op: string, code: number | null, signal: string | null, stderr: string }[]
-  // Up to 5 distinct error lines per expected outcome class, to show what was tolerated.
+  // Up to 5 distinct error lines per "kind: outcome class", to show what was tolerated.
   samples: Record<string, string[]>
   jsonParseErrors: number
   ipSamples: number
@@ -100,8 +100,8 @@ async function runOp (b: BenchHost, op: Op, s: StressSummary, log: (l: string) =
   byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1
   if (outcome !== 'ok' && outcome !== 'unexpected') {
     const line = (r.stderr.split('\n').find(l => l.startsWith('Error: ')) ?? '').replace(/[0-9a-f]{64}/g, '<id>')
-    const seen = s.samples[outcome] ??= []
-    if (seen.length < 5 && !seen.includes(line)) seen.push(line)
+    const seen = s.samples[`${op.kind}: ${outcome}`] ??= []
+    if (seen.length < 3 && !seen.includes(line)) seen.push(line)
   }
   if (outcome === 'unexpected') {
     s.unexpected.push({ op: op.args.join(' '), code: r.code, signal: r.signal, stderr: r.stderr.slice(0, 2000) })

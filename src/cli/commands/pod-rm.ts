@@ -7,6 +7,7 @@ import { prepareRemoval } from '../../removal/prepare.js'
 import type { RemoveReport } from '../../removal/report.js'
 import { reportToJson } from '../../removal/report.js'
 import { resolvePodTargets } from '../../removal/resolve.js'
+import { getPod } from '../../state/pod-rows.js'
 import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
@@ -63,13 +64,26 @@ async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult
   }
   const progress = ctx.progress('Removing pod containers', prep.containers.size)
   let report: RemoveReport
+  const opts = {
+    backend: (ctx.removalBackend ?? createHostBackend)(ctx),
+    ...(timeoutSec === undefined ? {} : { timeoutSec }),
+    ...(maxWorkers === undefined ? {} : { maxWorkers }),
+    onSettled: () => progress.tick(),
+  }
   try {
-    report = await executeRemoval(ctx, prep, {
-      backend: (ctx.removalBackend ?? createHostBackend)(ctx),
-      ...(timeoutSec === undefined ? {} : { timeoutSec }),
-      ...(maxWorkers === undefined ? {} : { maxWorkers }),
-      onSettled: () => progress.tick(),
-    })
+    report = await executeRemoval(ctx, prep, opts)
+    // A container another process created in the pod while this run went: the pod row
+    // stays with no member error. Those pods are planned and removed again (bounded).
+    for (let round = 0; round < 3; round++) {
+      if (!force) break
+      const late = report.pods.flatMap(p => {
+        const pod = p.outcome.status === 'failed' && p.memberErrors.length === 0 ? getPod(ctx.store, p.id) : undefined
+        return pod === undefined ? [] : [pod]
+      })
+      if (late.length === 0) break
+      const again = await executeRemoval(ctx, prepareRemoval(ctx.store, { ...prep.request, pods: late }), opts)
+      report = mergeReports(report, again)
+    }
   } finally {
     progress.done()
   }
@@ -87,4 +101,13 @@ async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult
 function podExitCode (errors: readonly unknown[]): number {
   if (errors.length === 0) return 0
   return errors.some(e => isErrorCode(e, 'NO_SUCH_POD')) ? 1 : 125
+}
+
+// The first run's report with a later run's pods and containers taking their place.
+function mergeReports (first: RemoveReport, later: RemoveReport): RemoveReport {
+  const pods = new Map(first.pods.map(p => [p.id, p]))
+  for (const p of later.pods) pods.set(p.id, p)
+  const containers = new Map(first.containers.map(c => [c.id, c]))
+  for (const c of later.containers) containers.set(c.id, c)
+  return { containers: [...containers.values()], pods: [...pods.values()], events: [...first.events, ...later.events] }
 }

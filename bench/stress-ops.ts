@@ -44,6 +44,8 @@ export function pickOp (rnd: Random, p: Pools): Op {
 // The documented outcomes of racing on shared names: the object is missing, in use or its
 // name is taken, or a dependency is not in the state the command needs.
 const EXPECTED: [string, RegExp][] = [
+  // Podman's wording ends in "container already exists", but it is about dependents.
+  ['in-use', /has dependent containers/i],
   ['name-in-use', /already in use|already exists|name .* is in use|already used/i],
   ['no-such', /no such (container|pod|network|volume)|no (container|pod) with (name or ID|ID or name)|network not found|unable to find network/i],
   ['in-use', /in use|is being used|has associated containers|is used by|has dependent containers|not ready to be removed|depends on|is a dependency/i],

@@ -11,9 +11,10 @@ const noop: Progress = { tick () {}, done () {} }
 // more than a moment (it appears after showAfterMs).
 export function createProgress (label: string, total: number, opts: { stream?: NodeJS.WriteStream, showAfterMs?: number } = {}): Progress {
   const stream = opts.stream ?? process.stderr
-  if (stream.isTTY !== true || total <= 1) return noop
+  if (stream.isTTY !== true || process.env['TERM'] === 'dumb' || total <= 1) return noop
   let finished = 0
-  const spinner = ora({ stream, text: `${label} 0/${total}`, discardStdin: false })
+  // Enabled by our own TTY check (ora alone also turns itself off whenever CI is set).
+  const spinner = ora({ stream, text: `${label} 0/${total}`, discardStdin: false, isEnabled: true })
   const timer = setTimeout(() => spinner.start(), opts.showAfterMs ?? 300)
   timer.unref()
   return {

@@ -20,8 +20,13 @@ function createPlainHostBackend (host: Host): RemovalBackend {
       await stopContainer(host, c, timeoutSec === undefined ? {} : { timeoutSec })
     },
     async detachNetwork (c) {
-      cni ??= CNIEnv.fromHost(host)
       const requests = networkRequests(host, c)
+      // Attach needs attachment rows and records the netns path first, so a container with
+      // neither (pod members, container:X, none/host) never had CNI state of its own.
+      // Read now, not from the plan: a start that raced the claim may have set it since.
+      const row = host.store.db.prepare('SELECT netns_path AS p FROM containers WHERE id = ?').get(c.id) as { p: string | null } | undefined
+      if (requests.length === 0 && (row?.p ?? c.netnsPath) === null) return
+      cni ??= CNIEnv.fromHost(host)
       await cni.detach(c.id, requests.length === 0 ? undefined : requests)
     },
     async deleteRuntime (c) {

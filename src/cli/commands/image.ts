@@ -1,9 +1,10 @@
 import { shortId } from '../../ids.js'
 import { importImage, removeImage } from '../../storage/images.js'
-import { listImages } from '../../state/image-rows.js'
+import { listImages, resolveImage } from '../../state/image-rows.js'
 import { renderTemplate } from '../../views/go-template.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { removeUsingContainers } from '../remove-users.js'
 import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
 
 const importCommand: PodctlCommand = {
@@ -57,12 +58,19 @@ const rmCommand: PodctlCommand = {
   aliases: ['remove'],
   describe: 'Remove images not used by any container',
   builder: y => y.positional('images', { type: 'string', array: true })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the image even while containers use it (its files stay until they are removed)' }),
-  run (ctx, argv) {
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the containers using the image first' }),
+  async run (ctx, argv) {
     const out: string[] = []
     const errors: unknown[] = []
     for (const ref of (argv['images'] as string[]).map(String)) {
-      try { out.push(`Deleted: ${removeImage(ctx, ref, argv['force'] === true).id}`) } catch (err) { errors.push(err) }
+      try {
+        if (argv['force'] === true) {
+          const image = resolveImage(ctx.store, ref)
+          const users = (ctx.store.db.prepare('SELECT id FROM containers WHERE image_id = ?').all(image.id) as { id: string }[]).map(r => r.id)
+          await removeUsingContainers(ctx, users, `image ${ref}`)
+        }
+        out.push(`Deleted: ${removeImage(ctx, ref, argv['force'] === true).id}`)
+      } catch (err) { errors.push(err) }
     }
     return { stdout: renderLines(out), errors }
   },

@@ -1,25 +1,12 @@
-import { invalidArgument, PodctlError } from '../../errors.js'
-import type { ContainerId } from '../../ids.js'
+import { invalidArgument } from '../../errors.js'
 import { CNIEnv, DRIVERS, inspectNetwork } from '../../network/index.js'
 import type { CreateNetworkOptions, Driver, NetworkInspect } from '../../network/index.js'
-import { createHostBackend, removeContainers } from '../../removal/index.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
-import type { CommandContext } from '../context.js'
+import { removeUsingContainers } from '../remove-users.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderTemplate } from '../../views/go-template.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
 
-// `network rm -f`: the network's containers (and what depends on them) go through the
-// removal engine first; any that cannot be removed keeps the network.
-function removeUsersWith (ctx: CommandContext): (ids: string[]) => Promise<void> {
-  return async ids => {
-    const report = await removeContainers(ctx, {
-      mode: 'rm', targets: ids.map(id => ({ id: id as ContainerId })), force: true, depend: true, volumes: false,
-    }, { backend: (ctx.removalBackend ?? createHostBackend)(ctx) })
-    const failed = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error.message] : [])
-    if (failed.length > 0) throw new PodctlError('IN_USE', `removing the containers of the network: ${failed.join('; ')}`)
-  }
-}
 
 function strings (v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String)
@@ -154,7 +141,7 @@ const rm: PodctlCommand = {
     const removed: string[] = []; const errors: unknown[] = []
     for (const name of strings(argv['networks'])) {
       try {
-        await env.remove(name, { force: argv['force'] === true, removeUsers: removeUsersWith(ctx) })
+        await env.remove(name, { force: argv['force'] === true, removeUsers: ids => removeUsingContainers(ctx, ids, `network ${name}`) })
         removed.push(name)
       } catch (err) { errors.push(err) }
     }

@@ -2,6 +2,7 @@ import { parseLabels } from '../../containers/labels.js'
 import { createVolume, pruneVolumes, removeVolume, toVolumeView } from '../../storage/volumes.js'
 import { getVolume, listVolumes, noSuchVolume } from '../../state/volume-rows.js'
 import { renderTemplate } from '../../views/go-template.js'
+import { containersUsingVolume, removeUsingContainers } from '../remove-users.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
@@ -56,13 +57,16 @@ const rmCommand: PodctlCommand = {
   aliases: ['remove'],
   describe: 'Remove one or more volumes not used by any container',
   builder: y => y.positional('names', { type: 'string', array: true })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Do not fail on volumes that do not exist' }),
-  run (ctx, argv) {
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the containers using the volume first; do not fail on volumes that do not exist' }),
+  async run (ctx, argv) {
     const out: string[] = []
     const errors: unknown[] = []
     for (const n of (argv['names'] as string[]).map(String)) {
       if (argv['force'] === true && getVolume(ctx.store, n) === undefined) continue
-      try { out.push(removeVolume(ctx, n).name) } catch (err) { errors.push(err) }
+      try {
+        if (argv['force'] === true) await removeUsingContainers(ctx, containersUsingVolume(ctx, n), `volume ${n}`)
+        out.push(removeVolume(ctx, n).name)
+      } catch (err) { errors.push(err) }
     }
     return { stdout: renderLines(out), errors }
   },

@@ -1,8 +1,8 @@
 // Real removals, podctl side by side with Podman (when installed) on the same host and
 // workload. Each scenario builds its containers with the tool's own CLI, then times only
-// the removal command. Medians of --runs runs. Writes bench/results/real-latest.json and
-// bench/results/removal-rate.svg. Usage:
-//   tsx bench/real.bench.ts [--runs 3] [--no-podman] [scenario-name-substring ...]
+// the removal command. Medians of --runs runs. Writes bench/results/<NAME>.json and .svg
+// (NAME defaults to real-latest). Usage:
+//   tsx bench/real.bench.ts [--runs 3] [--out NAME] [--no-podman] [scenario-name-substring ...]
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -83,7 +83,9 @@ async function main (): Promise<void> {
   const argv = process.argv.slice(2)
   const runsAt = argv.indexOf('--runs')
   const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3
-  const filters = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs')
+  const outAt = argv.indexOf('--out')
+  const outName = outAt >= 0 ? String(argv[outAt + 1]) : 'real-latest'
+  const filters = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs' && argv[i - 1] !== '--out')
   const chosen = SCENARIOS.filter(s => filters.length === 0 || filters.some(f => s.name.includes(f)))
   const dirs = makeBenchDirs()
   const rootfs = buildBusyboxRootfs(dirs.base)
@@ -130,9 +132,9 @@ async function main (): Promise<void> {
   const out = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(out, { recursive: true })
   const host = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, date: new Date().toISOString() }
-  fs.writeFileSync(path.join(out, 'real-latest.json'), JSON.stringify({ host, runs, runcExecMs: runcMs, samples }, null, 2) + '\n')
-  fs.writeFileSync(path.join(out, 'removal-rate.svg'), renderRateChart(samples.filter(s => s.failed === undefined)))
-  console.log(`wrote ${path.join(out, 'real-latest.json')} and removal-rate.svg`)
+  fs.writeFileSync(path.join(out, `${outName}.json`), JSON.stringify({ host, runs, runcExecMs: runcMs, samples }, null, 2) + '\n')
+  fs.writeFileSync(path.join(out, `${outName}.svg`), renderRateChart(samples.filter(s => s.failed === undefined)))
+  console.log(`wrote ${path.join(out, `${outName}.json`)} and ${outName}.svg`)
 }
 
 await main()

@@ -33,7 +33,11 @@ export function renderRateChart (samples: Point[]): string {
         `<text x="${x + bar / 2}" y="${y(s.perSecond) - 3}" text-anchor="middle">${s.perSecond.toFixed(0)}</text>`)
     })
     const n = samples.find(p => p.scenario === sc)?.containers ?? 0
-    parts.push(`<text x="${x0 + bar}" y="${bottom + 16}" text-anchor="middle">${esc(sc)}</text>`, `<text x="${x0 + bar}" y="${bottom + 30}" text-anchor="middle" fill="#555">n=${n}</text>`)
+    // Long scenario names go on two lines, split at the hyphen nearest the middle.
+    const cut = [...sc.matchAll(/-/g)].map(m => m.index).sort((a, b) => Math.abs(a - sc.length / 2) - Math.abs(b - sc.length / 2))[0]
+    const lines = sc.length > 14 && cut !== undefined ? [sc.slice(0, cut), sc.slice(cut + 1)] : [sc]
+    lines.forEach((l, k) => parts.push(`<text x="${x0 + bar}" y="${bottom + 14 + k * 12}" text-anchor="middle" font-size="10">${esc(l)}</text>`))
+    parts.push(`<text x="${x0 + bar}" y="${bottom + 16 + lines.length * 12}" text-anchor="middle" fill="#555">n=${n}</text>`)
   })
   tools.forEach((t, j) => {
     parts.push(`<rect x="${70 + j * 90}" y="${H - 30}" width="12" height="12" fill="${COLORS[t] ?? '#777'}"/>`, `<text x="${86 + j * 90}" y="${H - 20}">${esc(t)}</text>`)

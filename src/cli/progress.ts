@@ -1,4 +1,4 @@
-import ora from 'ora'
+import type { Ora } from 'ora'
 
 export interface Progress {
   tick (n?: number): void
@@ -8,23 +8,32 @@ export interface Progress {
 const noop: Progress = { tick () {}, done () {} }
 
 // A spinner with a counter on stderr, only when stderr is a TTY and the work lasts
-// more than a moment (it appears after showAfterMs).
+// more than a moment (it appears after showAfterMs). ora is imported only then, so
+// short commands and pipes do not pay for loading it (~50 ms of startup).
 export function createProgress (label: string, total: number, opts: { stream?: NodeJS.WriteStream, showAfterMs?: number } = {}): Progress {
   const stream = opts.stream ?? process.stderr
   if (stream.isTTY !== true || process.env['TERM'] === 'dumb' || total <= 1) return noop
   let finished = 0
-  // Enabled by our own TTY check (ora alone also turns itself off whenever CI is set).
-  const spinner = ora({ stream, text: `${label} 0/${total}`, discardStdin: false, isEnabled: true })
-  const timer = setTimeout(() => spinner.start(), opts.showAfterMs ?? 300)
+  let ended = false
+  let spinner: Ora | undefined
+  const text = (): string => `${label} ${finished}/${total}`
+  const timer = setTimeout(() => {
+    import('ora').then(({ default: ora }) => {
+      if (ended) return
+      // Enabled by our own TTY check (ora alone also turns itself off whenever CI is set).
+      spinner = ora({ stream, text: text(), discardStdin: false, isEnabled: true }).start()
+    }, () => { /* no spinner: the work goes on without one */ })
+  }, opts.showAfterMs ?? 300)
   timer.unref()
   return {
     tick (n = 1) {
       finished += n
-      spinner.text = `${label} ${finished}/${total}`
+      if (spinner !== undefined) spinner.text = text()
     },
     done () {
+      ended = true
       clearTimeout(timer)
-      if (spinner.isSpinning) spinner.stop()
+      if (spinner?.isSpinning === true) spinner.stop()
     },
   }
 }

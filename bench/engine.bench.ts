@@ -1,7 +1,10 @@
 // Engine overhead with the fake backend: N containers in pods of 10 (infra + 9 members,
 // members depend on the infra, every third member also on its neighbour), removed with
 // pod rm -a semantics. One line per scenario: plan ms, execute ms, µs per container, peak RSS.
-// Usage: tsx bench/engine.bench.ts [1k] [10k] [100k]
+// Each size runs in its own process, so its peak RSS is its own. Writes
+// bench/results/<NAME>.json (default engine-latest).
+// Usage: tsx bench/engine.bench.ts [--out NAME] [1k] [10k] [100k]
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,7 +20,6 @@ import { listPods } from '../src/state/pod-rows.js'
 import { StateStore } from '../src/state/sqlite-state-store.js'
 
 const SCENARIOS: Record<string, number> = { '1k': 1_000, '10k': 10_000, '100k': 100_000 }
-const wanted = process.argv.slice(2).filter(a => a in SCENARIOS)
 
 function seed (store: StateStore, n: number): void {
   const pod = store.db.prepare('INSERT INTO pods (id, name, created_at) VALUES (?, ?, ?)')
@@ -41,7 +43,9 @@ function seed (store: StateStore, n: number): void {
   })
 }
 
-async function scenario (label: string, n: number): Promise<void> {
+interface EngineResult { label: string, containers: number, pods: number, planMs: number, executeMs: number, perContainerUs: number, peakRssMB: number }
+
+async function scenario (label: string, n: number): Promise<EngineResult> {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
   const dir = fs.mkdtempSync(path.join(base, 'podctl-bench-'))
   try {
@@ -55,14 +59,36 @@ async function scenario (label: string, n: number): Promise<void> {
     const t2 = performance.now()
     const removed = report.containers.filter(c => c.outcome.status === 'removed').length
     if (removed !== n) throw new Error(`Assertion failed: removed ${removed} of ${n}`)
-    const rssMb = process.resourceUsage().maxRSS / 1024
-    console.log(`engine ${label.padStart(4)} containers=${n} pods=${n / 10} plan=${(t1 - t0).toFixed(0)}ms execute=${(t2 - t1).toFixed(0)}ms per-container=${((t2 - t0) * 1000 / n).toFixed(1)}µs peak-rss=${rssMb.toFixed(0)}MB`)
     store.close()
+    return { label, containers: n, pods: n / 10, planMs: t1 - t0, executeMs: t2 - t1, perContainerUs: (t2 - t0) * 1000 / n, peakRssMB: process.resourceUsage().maxRSS / 1024 }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
-for (const [label, n] of Object.entries(SCENARIOS)) {
-  if (wanted.length === 0 || wanted.includes(label)) await scenario(label, n)
+const argv = process.argv.slice(2)
+const child = argv.indexOf('--child')
+if (child >= 0) {
+  const label = String(argv[child + 1])
+  const n = SCENARIOS[label]
+  if (n === undefined) throw new Error(`unknown size ${label}`)
+  console.log(JSON.stringify(await scenario(label, n)))
+} else {
+  const outAt = argv.indexOf('--out')
+  const outName = outAt >= 0 ? String(argv[outAt + 1]) : 'engine-latest'
+  const wanted = argv.filter(a => a in SCENARIOS)
+  const results: EngineResult[] = []
+  for (const label of Object.keys(SCENARIOS)) {
+    if (wanted.length > 0 && !wanted.includes(label)) continue
+    const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', label], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 })
+    if (r.status !== 0) throw new Error(`engine bench ${label} failed (exit ${String(r.status)})`)
+    const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineResult
+    results.push(res)
+    console.log(`engine ${label.padStart(4)} containers=${res.containers} pods=${res.pods} plan=${res.planMs.toFixed(0)}ms execute=${res.executeMs.toFixed(0)}ms per-container=${res.perContainerUs.toFixed(1)}µs peak-rss=${res.peakRssMB.toFixed(0)}MB`)
+  }
+  const out = path.join(import.meta.dirname, 'results')
+  fs.mkdirSync(out, { recursive: true })
+  const host = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, date: new Date().toISOString() }
+  fs.writeFileSync(path.join(out, `${outName}.json`), JSON.stringify({ host, results }, null, 2) + '\n')
+  console.log(`wrote ${path.join(out, `${outName}.json`)}`)
 }

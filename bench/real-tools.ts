@@ -17,6 +17,38 @@ export interface Tool {
   timed (args: string[] | string[][]): Promise<TimedResult>
   // Removes every container and pod so the next run starts from an empty host.
   reset (): Promise<void>
+  // The tool's bridge network for networked scenarios (created on first use).
+  network (): Promise<string>
+  // reset, then removes the network and its bridge.
+  close (): Promise<void>
+}
+
+// One bridge network per tool, on distinct subnets and bridge names, so the two tools never
+// share an IPAM range, a bridge or a route. The bridge is read back from inspect (Podman
+// 4.3 has no --interface-name) and deleted when the network goes.
+function benchNetwork (tool: string, subnet: string, run: (args: string[]) => Promise<{ stdout: string }>): { get: () => Promise<string>, remove: () => Promise<void> } {
+  const name = `bench-${tool}-${process.pid}`
+  let created: Promise<string> | undefined
+  return {
+    get: async () => {
+      await (created ??= (async () => {
+        await run(['network', 'create', '--subnet', subnet, name])
+        const inspected = JSON.parse((await run(['network', 'inspect', name])).stdout) as Array<Record<string, unknown>>
+        const bridge = inspected[0]?.['network_interface'] ?? inspected[0]?.['NetworkInterface']
+        if (typeof bridge !== 'string' || !/^[A-Za-z0-9_.-]{1,15}$/.test(bridge)) throw new Error(`${tool} network inspect ${name}: no bridge name`)
+        return bridge
+      })())
+      return name
+    },
+    remove: async () => {
+      if (created === undefined) return
+      const bridge = await created.catch(() => undefined)
+      await run(['network', 'rm', '-f', name])
+      if (bridge !== undefined) try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }) } catch {}
+      // Podman leaves host-local's dir (lock, last_reserved_ip) behind; podctl removes it.
+      fs.rmSync(path.join('/var/lib/cni/networks', name), { recursive: true, force: true })
+    },
+  }
 }
 
 export function makeBenchDirs (): BenchDirs {
@@ -67,6 +99,7 @@ export function podctlTool (dirs: BenchDirs, rootfs: { dir: string }): Tool {
   const globals = ['--root', `${d}/root`, '--runroot', `${d}/run`, '--cni-config-dir', `${d}/cni`, '--cni-cache-dir', `${d}/cache`]
   const run = (args: string[]): Promise<{ stdout: string, stderr: string }> => exec(process.execPath, [bin, ...globals, ...args], {})
   let imported: Promise<unknown> | undefined
+  const net = benchNetwork('podctl', '10.201.0.0/16', run)
   const tool: Tool = {
     name: 'podctl',
     async ok (args) {
@@ -85,6 +118,11 @@ export function podctlTool (dirs: BenchDirs, rootfs: { dir: string }): Tool {
       await run(['pod', 'rm', '-fa', '-t', '0'])
       await run(['rm', '-fa', '-t', '0'])
     },
+    network: net.get,
+    async close () {
+      await tool.reset()
+      await net.remove()
+    },
   }
   return tool
 }
@@ -95,12 +133,14 @@ export function podmanTool (dirs: BenchDirs, rootfs: { tar: string }): Tool | un
   fs.mkdirSync(d, { recursive: true })
   // runc (crun fails on cgroup v1 hybrid hosts) and no raised ulimits.
   const conf = path.join(d, 'containers.conf')
-  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n')
+  // CNI, as podctl uses, rather than netavark.
+  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n[network]\nnetwork_backend = "cni"\n')
   const env = { CONTAINERS_CONF: conf }
   const globals = ['--root', `${d}/root`, '--runroot', `${d}/run`, '--network-config-dir', `${d}/net`]
   const run = (args: string[]): Promise<{ stdout: string, stderr: string }> => exec('podman', [...globals, ...args], env)
   let imported: Promise<unknown> | undefined
-  return {
+  const net = benchNetwork('podman', '10.202.0.0/16', run)
+  const tool: Tool = {
     name: 'podman',
     async ok (args) {
       await (imported ??= run(['import', rootfs.tar, 'bb']))
@@ -128,5 +168,11 @@ export function podmanTool (dirs: BenchDirs, rootfs: { tar: string }): Tool | un
       }
       throw new Error('podman: containers left after 50 removal passes')
     },
+    network: net.get,
+    async close () {
+      await tool.reset()
+      await net.remove()
+    },
   }
+  return tool
 }

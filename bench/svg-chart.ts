@@ -1,5 +1,5 @@
-// A small SVG chart: containers removed per second against container count, one bar
-// pair per scenario (podctl vs podman), so the README can show it without a plotting lib.
+// Small SVG charts, so the README can show results without a plotting library: a bar pair
+// per scenario (podctl vs podman), and lines of containers/s against container count.
 interface Point { tool: string, scenario: string, containers: number, perSecond: number }
 
 const COLORS: Record<string, string> = { podctl: '#2b7bb9', podman: '#b94a2b' }
@@ -41,6 +41,53 @@ export function renderRateChart (samples: Point[]): string {
   })
   tools.forEach((t, j) => {
     parts.push(`<rect x="${70 + j * 90}" y="${H - 30}" width="12" height="12" fill="${COLORS[t] ?? '#777'}"/>`, `<text x="${86 + j * 90}" y="${H - 20}">${esc(t)}</text>`)
+  })
+  parts.push('</svg>\n')
+  return parts.join('\n')
+}
+
+interface LinePoint extends Point { family?: string }
+
+const DASHES = ['', '6 3', '2 3', '8 3 2 3']
+
+// Containers removed per second against container count: one line per (tool, family), where
+// a family is one scenario at several sizes. Colour tells the tool, dash the family.
+export function renderRateLines (samples: LinePoint[]): string {
+  const pts = samples.filter((s): s is LinePoint & { family: string } => s.family !== undefined)
+  const families = [...new Set(pts.map(s => s.family))]
+  const tools = [...new Set(pts.map(s => s.tool))]
+  const maxX = Math.max(1, ...pts.map(s => s.containers))
+  const maxY = Math.max(1, ...pts.map(s => s.perSecond))
+  const W = 720; const H = 420; const left = 60; const right = W - 230; const top = 40; const bottom = H - 50
+  const x = (v: number): number => left + (v / maxX) * (right - left)
+  const y = (v: number): number => bottom - (v / maxY) * (bottom - top)
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${(left + right) / 2}" y="20" text-anchor="middle" font-size="14">Containers removed per second against container count (higher is better)</text>`,
+    `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="black"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="black"/>`,
+    `<text x="${(left + right) / 2}" y="${H - 12}" text-anchor="middle">containers removed by one command</text>`,
+  ]
+  for (let i = 0; i <= 4; i++) {
+    const v = (maxY * i) / 4; const u = (maxX * i) / 4
+    parts.push(`<text x="${left - 5}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`, `<line x1="${left}" y1="${y(v)}" x2="${right}" y2="${y(v)}" stroke="#ddd"/>`,
+      `<text x="${x(u)}" y="${bottom + 16}" text-anchor="middle">${u.toFixed(0)}</text>`)
+  }
+  let row = 0
+  families.forEach((f, fi) => {
+    tools.forEach(t => {
+      const line = pts.filter(p => p.family === f && p.tool === t).sort((a, b) => a.containers - b.containers)
+      if (line.length === 0) return
+      const color = COLORS[t] ?? '#777'
+      const dash = DASHES[fi % DASHES.length] ?? ''
+      const dashAttr = dash === '' ? '' : ` stroke-dasharray="${dash}"`
+      parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dashAttr} points="${line.map(p => `${x(p.containers).toFixed(1)},${y(p.perSecond).toFixed(1)}`).join(' ')}"/>`)
+      for (const p of line) parts.push(`<circle cx="${x(p.containers).toFixed(1)}" cy="${y(p.perSecond).toFixed(1)}" r="3" fill="${color}"/>`)
+      const ly = top + 10 + row++ * 18
+      parts.push(`<line x1="${right + 15}" y1="${ly}" x2="${right + 45}" y2="${ly}" stroke="${color}" stroke-width="2"${dashAttr}/>`, `<text x="${right + 50}" y="${ly + 4}">${esc(`${t}: ${f}`)}</text>`)
+    })
   })
   parts.push('</svg>\n')
   return parts.join('\n')

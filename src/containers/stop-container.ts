@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { PodctlError } from '../errors.js'
@@ -14,15 +15,34 @@ export interface StopOutcome { alreadyStopped: boolean, killed: boolean, fastKil
 
 export const KILL_WAIT_MS = 15_000
 const POLL_MS = 10
+// After the first second of a wait (a long -t, or -t -1 = forever), poll less often.
+const SLOW_POLL_MS = 100
 
-// Resolves true once pid has exited, false when waitMs passes first.
-export async function waitForExit (pid: number, startTime: string | undefined, waitMs: number, signal?: AbortSignal): Promise<boolean> {
-  const deadline = Date.now() + waitMs
-  while (isProcessAlive(pid, startTime)) {
-    if (Date.now() >= deadline) return false
-    await sleep(POLL_MS, undefined, signal === undefined ? {} : { signal })
+// The exit status of pid while it is a zombie its parent has not reaped yet (field 52 of
+// /proc/<pid>/stat), as a shell shows it: N, or 128 + the signal. undefined otherwise.
+export function zombieExitCode (pid: number, startTime: string | undefined): number | undefined {
+  let text: string
+  try { text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8') } catch { return undefined }
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  if (f[0] !== 'Z' || (startTime !== undefined && f[19] !== startTime)) return undefined
+  const status = Number(f[49])
+  if (!Number.isInteger(status)) return undefined
+  return (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
+// Resolves once pid has exited, with its exit code when it was seen before its parent
+// reaped it (the container's init is not our child, so this is best effort); undefined when
+// waitMs (Infinity: no limit) passes first.
+export async function waitForExit (pid: number, startTime: string | undefined, waitMs: number, signal?: AbortSignal): Promise<{ code: number | undefined } | undefined> {
+  const started = Date.now()
+  for (;;) {
+    const code = zombieExitCode(pid, startTime)
+    if (code !== undefined) return { code }
+    if (!isProcessAlive(pid, startTime)) return { code: undefined }
+    const now = Date.now()
+    if (now - started >= waitMs) return undefined
+    await sleep(now - started < 1000 ? POLL_MS : SLOW_POLL_MS, undefined, signal === undefined ? {} : { signal })
   }
-  return true
 }
 
 function stopSignalOf (c: ContainerRecord): Signal {
@@ -54,9 +74,11 @@ async function signalInit (host: Host, c: ContainerRecord, init: Init, sig: Sign
 
 const SIGKILL: Signal = { name: 'SIGKILL', number: 9 }
 
-// Stops the container: stop signal, up to timeoutSec (default: its stop timeout), then
-// SIGKILL. Straight to SIGKILL when the stop signal cannot act (init of its own PID namespace
-// without a handler, or ignored). Idempotent; records the exit in the row if the row exists.
+// Stops the container: stop signal, up to timeoutSec (default: its stop timeout; Infinity:
+// no limit, no SIGKILL, as Podman's -t -1), then SIGKILL. Straight to SIGKILL when the stop
+// signal cannot act (init of its own PID namespace without a handler, or ignored), whatever
+// the timeout: waiting could only end by the container exiting on its own. Idempotent;
+// records the exit in the row if the row exists.
 export async function stopContainer (host: Host, c: ContainerRecord, opts: { timeoutSec?: number } = {}): Promise<StopOutcome> {
   const init = await locateInit(host, c)
   if (init === undefined) {
@@ -73,16 +95,17 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
   if (!init.running || timeoutSec === 0 || status === undefined) {
     killed = true
   } else if (!signalCanAct(status, sig.number)) {
-    host.log.debug(`container ${c.name}: ${sig.name} cannot act on its init (PID 1 without a handler, or ignored): sending SIGKILL at once`)
+    host.log.debug(`container ${c.name}: ${sig.name} cannot act on its init (PID 1 without a handler, or ignored): sending SIGKILL at once${timeoutSec === Infinity ? ' (-t -1 would wait forever)' : ''}`)
     killed = true
     fastKill = true
   } else {
     const caught = catchesSignal(status, sig.number)
     await signalInit(host, c, init, sig)
-    if (await waitForExit(pid, init.startTime, timeoutSec * 1000, host.signal)) {
-      // The exit status of a process that is not our child cannot be read: a handled stop
-      // signal is taken as a clean exit, an unhandled one as death by that signal.
-      exitCode = caught ? 0 : 128 + sig.number
+    const exited = await waitForExit(pid, init.startTime, timeoutSec * 1000, host.signal)
+    if (exited !== undefined) {
+      // When the exit status could not be read (already reaped), a handled stop signal is
+      // taken as a clean exit, an unhandled one as death by that signal.
+      exitCode = exited.code ?? (caught ? 0 : 128 + sig.number)
     } else {
       host.log.warn(`StopSignal ${sig.name} failed to stop container ${c.name} in ${timeoutSec} seconds, resorting to SIGKILL`)
       killed = true
@@ -90,9 +113,11 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
   }
   if (killed) {
     await signalInit(host, c, init, SIGKILL)
-    if (!await waitForExit(pid, init.startTime, KILL_WAIT_MS, host.signal)) {
+    const exited = await waitForExit(pid, init.startTime, KILL_WAIT_MS, host.signal)
+    if (exited === undefined) {
       throw new PodctlError('RUNTIME_FAILED', `container ${c.id} did not exit within ${KILL_WAIT_MS / 1000} seconds of SIGKILL`)
     }
+    exitCode = exited.code ?? 137
   }
   recordExit(host, c.id, exitCode)
   return { alreadyStopped: false, killed, fastKill }

@@ -19,6 +19,7 @@ export interface StepContext {
   backend: RemovalBackend
   state: RunState
   me: ProcessIdentity
+  // -t in seconds (Infinity for -t -1: never SIGKILL); undefined: each container's own.
   timeoutSec: number | undefined
   removeVolumes: boolean
   volumesOf: ReadonlyMap<string, readonly string[]>

@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { deleteRuntimeContainer } from '../../src/containers/teardown.js'
 import type { ContainerId } from '../../src/ids.js'
+import { FAULT_ENV, resetFaultInjection } from '../../src/removal/fault-injection.js'
 import { runtimeList } from '../../src/runtime/oci-runtime.js'
-import { isProcessAlive } from '../../src/runtime/proc-status.js'
+import { isProcessAlive, readStartTime } from '../../src/runtime/proc-status.js'
 import { claimContainer } from '../../src/state/claims.js'
 import { getContainer, listContainers } from '../../src/state/container-rows.js'
 import { listPods } from '../../src/state/pod-rows.js'
@@ -101,6 +103,40 @@ test('a half-removed container whose owner died is finished by the next rm -fa',
   assert.equal([out.code, out.stderr], [0, ''])
   assert.equal(out.stdout.trim().split('\n').sort(), [c.id, other.id].sort())
   await assertNothingLeft(h, [c.pid, other.pid])
+}))
+
+test('rm -f -t -1: a PID 1 that traps TERM runs its trap to the end, past its own stop timeout; no SIGKILL', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const data = fs.mkdtempSync(path.join(h.dir, 'data-'))
+  // The trap takes 3 s; the container's own stop timeout (1 s) would SIGKILL it long before.
+  const script = 'trap "sleep 3; echo graceful > /data/out; exit 0" TERM; touch /data/up; while :; do sleep 0.1; done'
+  const run = await cli(h, 'run', '-d', '--name', 'trapper', '--stop-timeout', '1', '-v', `${data}:/data`, 'busybox', 'sh', '-c', script)
+  assert.is(run.code, 0, run.stderr)
+  const c = getContainer(h.store, run.stdout.trim())!
+  const start = readStartTime(c.pid!)
+  for (let i = 0; i < 500 && !fs.existsSync(path.join(data, 'up')); i++) await sleep(10)
+  assert.ok(fs.existsSync(path.join(data, 'up')), 'the trap is set')
+  // Stop for real, then fail the next step, so the row with the recorded exit stays to be read.
+  process.env[FAULT_ENV] = 'step=network-detached,container=trapper,action=fail'
+  resetFaultInjection()
+  try {
+    let settled = false
+    const rm = cli(h, 'rm', '-f', '-t', '-1', 'trapper').finally(() => { settled = true })
+    await sleep(1800)
+    assert.equal([isProcessAlive(c.pid!, start), fs.existsSync(path.join(data, 'out')), settled], [true, false, false], 'still in its trap at 1.8 s')
+    const out = await rm
+    assert.equal([out.code, out.stdout], [125, ''])
+    assert.match(out.stderr, /injected fault \(PODCTL_FAULT\) at step network-detached/)
+  } finally {
+    delete process.env[FAULT_ENV]
+    resetFaultInjection()
+  }
+  assert.is(fs.readFileSync(path.join(data, 'out'), 'utf8'), 'graceful\n')
+  // The trap's own status (0), not 137 (SIGKILL) or 143 (TERM unhandled).
+  const row = getContainer(h.store, c.id)!
+  assert.equal([row.state, row.exitCode, row.pid], ['removing', 0, null])
+  assert.equal(await cli(h, 'rm', '-f', '-t', '-1', 'trapper'), { code: 0, stdout: 'trapper\n', stderr: '' })
+  await assertNothingLeft(h, [c.pid!])
 }))
 
 // The real CLI in its own process (under tsx, so no build is needed).

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert'
 
 import { FakeBackend } from '../../src/removal/fake-backend.js'
 import { getPod } from '../../src/state/pod-rows.js'
+import type { ContainerRecord } from '../../src/state/types.js'
 import { runInProcess } from '../helpers/cli.js'
 import type { Harness } from './harness.js'
 import { withHarness } from './harness.js'
@@ -72,6 +73,25 @@ test('validation: Podman messages with --pod-id-file, exit 125', () => withHarne
     [['-t', '3', 'p'], '--force option must be specified to use the --time option'],
   ]
   for (const [args, msg] of cases) assert.equal(await podRm(h, args), { code: 125, stdout: '', stderr: `Error: ${msg}\n` }, args.join(' '))
+}))
+
+test('-t -1 (any negative): every member waits forever; bad values get pflag wording, exit 125', () => withHarness(async h => {
+  const timeouts: (number | undefined)[] = []
+  class Recorder extends FakeBackend {
+    override stop (c: ContainerRecord, timeoutSec: number | undefined, signal: AbortSignal): Promise<void> {
+      timeouts.push(timeoutSec)
+      return super.stop(c, timeoutSec, signal)
+    }
+  }
+  const p = h.pod('p', { members: ['m1', 'm2'], running: true })
+  for (const v of ['abc', '2.5', '9223372036854775808']) {
+    const why = v === '9223372036854775808' ? 'value out of range' : 'invalid syntax'
+    assert.equal(await podRm(h, ['-f', '-t', v, 'p'], new Recorder()), { code: 125, stdout: '', stderr: `Error: invalid argument "${v}" for "-t, --time" flag: strconv.ParseInt: parsing "${v}": ${why}\n` }, v)
+  }
+  assert.equal(await podRm(h, ['-t', '-1', 'p']), { code: 125, stdout: '', stderr: 'Error: --force option must be specified to use the --time option\n' })
+  assert.equal(timeouts, [])
+  assert.equal(await podRm(h, ['-f', '-t', '-1', 'p'], new Recorder()), { code: 0, stdout: `${p.pod.id}\n`, stderr: '' })
+  assert.equal(timeouts, [Infinity, Infinity, Infinity])
 }))
 
 test('--pod-id-file: the pod is removed and the file deleted; an unreadable file is reported, others still go', () => withHarness(async h => {

@@ -8,6 +8,7 @@ import type { ContainerId } from '../../src/ids.js'
 import { FakeBackend } from '../../src/removal/fake-backend.js'
 import { getContainer } from '../../src/state/container-rows.js'
 import { getPod } from '../../src/state/pod-rows.js'
+import type { ContainerRecord } from '../../src/state/types.js'
 import { runInProcess } from '../helpers/cli.js'
 import type { Harness } from './harness.js'
 import { withHarness } from './harness.js'
@@ -89,6 +90,45 @@ test('flag validation: Podman messages in Podman order, exit 125', () => withHar
   ]
   for (const [args, msg] of cases) assert.equal(await rm(h, args), { code: 125, stdout: '', stderr: `Error: ${msg}\n` }, args.join(' '))
   assert.ok(h.ids().length === 1)
+}))
+
+// Records the -t each container's stop step was given.
+class TimeoutRecorder extends FakeBackend {
+  readonly timeouts: (number | undefined)[] = []
+  override stop (c: ContainerRecord, timeoutSec: number | undefined, signal: AbortSignal): Promise<void> {
+    this.timeouts.push(timeoutSec)
+    return super.stop(c, timeoutSec, signal)
+  }
+}
+
+test('-t: seconds reach the stop step; any negative (Podman: -1) means wait forever; none: own timeout', () => withHarness(async h => {
+  const cases: [string[], number | undefined][] = [
+    [['-t', '-1'], Infinity], [['--time=-1'], Infinity], [['-t', '-7'], Infinity],
+    [['-t', '0'], 0], [['-t', '+3'], 3], [['-t', '99999999999'], 99999999999], [[], undefined],
+  ]
+  for (const [flags, want] of cases) {
+    h.container('r', { state: 'running' })
+    const backend = new TimeoutRecorder()
+    assert.equal(await rm(h, ['rm', '-f', ...flags, 'r'], backend), { code: 0, stdout: 'r\n', stderr: '' }, flags.join(' '))
+    assert.equal(backend.timeouts, [want], flags.join(' '))
+  }
+}))
+
+test('-t: non-integers and values beyond int64 get pflag\'s message, exit 125, nothing touched', () => withHarness(async h => {
+  h.container('r', { state: 'running' })
+  const cases: [string, string][] = [
+    ['1.5', 'invalid syntax'], ['-1.0', 'invalid syntax'], ['', 'invalid syntax'], ['-', 'invalid syntax'], ['1e3', 'invalid syntax'],
+    ['--1', 'invalid syntax'], ['5s', 'invalid syntax'],
+    ['9223372036854775808', 'value out of range'], ['-9223372036854775809', 'value out of range'],
+  ]
+  for (const [v, why] of cases) {
+    const backend = new TimeoutRecorder()
+    const want = { code: 125, stdout: '', stderr: `Error: invalid argument "${v}" for "-t, --time" flag: strconv.ParseInt: parsing "${v}": ${why}\n` }
+    assert.equal(await rm(h, ['rm', '-f', `--time=${v}`, 'r'], backend), want, v)
+    assert.equal(backend.calls, [], v)
+  }
+  assert.equal(await rm(h, ['rm', '-t', '-1', 'r']), { code: 125, stdout: '', stderr: 'Error: --force option must be specified to use the --time option\n' })
+  assert.is(h.ids().length, 1)
 }))
 
 test('--cidfile: the ID inside is removed and printed; -i skips a missing file', () => withHarness(async h => {

@@ -9,10 +9,11 @@ import { reportToJson } from '../../removal/report.js'
 import { resolvePodTargets } from '../../removal/resolve.js'
 import { getPod } from '../../state/pod-rows.js'
 import type { Args, CommandResult, PodctlCommand } from '../command.js'
-import { FORMAT_OPTION, wantsJson } from '../command.js'
+import { FORMAT_OPTION } from '../command.js'
 import type { CommandContext } from '../context.js'
+import { parseRemovalFlags, REMOVE_COMMON_OPTIONS } from '../removal-flags.js'
 import { renderJson, renderLines } from '../render.js'
-import { checkAllLatestAndIdFile, dryRunResult, parseMaxWorkers, parseTime, REMOVE_COMMON_OPTIONS, strings } from './rm.js'
+import { dryRunResult } from './rm.js'
 
 export const podRmCommand: PodctlCommand = {
   command: 'rm [pods..]',
@@ -36,38 +37,30 @@ export const podRmCommand: PodctlCommand = {
 }
 
 async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
-  const refs = strings(argv['pods'])
-  const idFiles = strings(argv['pod-id-file'])
-  const all = argv['all'] === true
-  const force = argv['force'] === true
-  const timeoutSec = parseTime(argv['time'])
-  const maxWorkers = parseMaxWorkers(argv['max-workers'])
-  if (argv['format'] !== undefined && !wantsJson(argv)) throw invalidArgument(`unsupported --format ${JSON.stringify(argv['format'])}: use json`)
-  checkAllLatestAndIdFile(refs, { all, latest: argv['latest'] === true, idFiles, idFileFlag: 'pod-id-file' })
-  if (timeoutSec !== undefined && !force) throw invalidArgument('--force option must be specified to use the --time option')
+  const f = parseRemovalFlags(argv, { refsKey: 'pods', idFileFlag: 'pod-id-file' })
+  const refs = [...f.refs]
   // Podman: an unreadable pod ID file is reported, and the other pods are still removed.
   const fileErrors: unknown[] = []
-  for (const f of idFiles) {
+  for (const file of f.idFiles) {
     try {
-      refs.push(fs.readFileSync(f, 'utf8').split('\n')[0]!.trim())
+      refs.push(fs.readFileSync(file, 'utf8').split('\n')[0]!.trim())
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      fileErrors.push(invalidArgument(`reading pod ID file: open ${f}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`))
+      fileErrors.push(invalidArgument(`reading pod ID file: open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`))
     }
   }
-  const ignore = force || argv['ignore'] === true
-  const resolved = resolvePodTargets(ctx.store, { refs, all, latest: argv['latest'] === true, ignore })
-  const prep = prepareRemoval(ctx.store, { mode: 'pod-rm', targets: [], pods: resolved.targets, force, depend: false, volumes: true })
+  const resolved = resolvePodTargets(ctx.store, { refs, all: f.all, latest: f.latest, ignore: f.ignore })
+  const prep = prepareRemoval(ctx.store, { mode: 'pod-rm', targets: [], pods: resolved.targets, force: f.force, depend: false, volumes: true })
   if (argv['dry-run'] === true) {
-    const r = dryRunResult(prep, wantsJson(argv))
+    const r = dryRunResult(prep, f.json)
     return { ...r, exitCode: podExitCode(r.errors ?? []) }
   }
   const progress = ctx.progress('Removing pod containers', prep.containers.size)
   let report: RemoveReport
   const opts = {
     backend: (ctx.removalBackend ?? createHostBackend)(ctx),
-    ...(timeoutSec === undefined ? {} : { timeoutSec }),
-    ...(maxWorkers === undefined ? {} : { maxWorkers }),
+    ...(f.timeoutSec === undefined ? {} : { timeoutSec: f.timeoutSec }),
+    ...(f.maxWorkers === undefined ? {} : { maxWorkers: f.maxWorkers }),
     onSettled: () => progress.tick(),
   }
   try {
@@ -75,7 +68,7 @@ async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult
     // A container another process created in the pod while this run went: the pod row
     // stays with no member error. Those pods are planned and removed again (bounded).
     for (let round = 0; round < 3; round++) {
-      if (!force) break
+      if (!f.force) break
       const late = report.pods.flatMap(p => {
         const pod = p.outcome.status === 'failed' && p.memberErrors.length === 0 ? getPod(ctx.store, p.id) : undefined
         return pod === undefined ? [] : [pod]
@@ -93,7 +86,7 @@ async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult
   const podIds = new Set(report.pods.map(p => p.id))
   for (const c of report.containers) if (c.outcome.status === 'failed' && (c.podId === null || !podIds.has(c.podId))) errors.push(c.outcome.error)
   const exitCode = podExitCode(errors)
-  if (wantsJson(argv)) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode }
+  if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode }
   return { stdout: renderLines(report.pods.filter(p => p.outcome.status === 'removed').map(p => p.id)), errors, exitCode }
 }
 

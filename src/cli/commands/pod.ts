@@ -4,7 +4,6 @@ import { parseLabels } from '../../containers/labels.js'
 import { observeContainers } from '../../containers/auto-remove.js'
 import { createPod } from '../../pods/create-pod.js'
 import { startPod, stopPod } from '../../pods/pod-lifecycle.js'
-import { parseTimeout } from '../../runtime/signals.js'
 import { listPods, lookupPod, noSuchPod } from '../../state/pod-rows.js'
 import type { PodRecord } from '../../state/types.js'
 import { renderTemplate } from '../../views/go-template.js'
@@ -13,6 +12,7 @@ import { POD_PS_HEADERS, podPsTemplateRow } from '../../views/template-rows.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
+import { parseTimeFlag } from '../removal-flags.js'
 import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
 import { podRmCommand } from './pod-rm.js'
 
@@ -79,7 +79,7 @@ const stopCommand: PodctlCommand = {
   describe: 'Stop one or more pods',
   builder: y => podTargets(y).option('time', { alias: ['t', 'timeout'], type: 'string', describe: 'Seconds to wait for pod stop before killing the container' }),
   async run (ctx, argv) {
-    const timeoutSec = argv['time'] === undefined ? undefined : parseTimeout(argv['time'], '--time')
+    const timeoutSec = parseTimeFlag(argv['time'])
     const { pods, errors } = resolvePods(ctx, argv)
     if (errors.length > 0) return { errors, exitCode: 125 }
     await observeContainers(ctx)

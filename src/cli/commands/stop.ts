@@ -3,13 +3,12 @@ import fs from 'node:fs'
 import { PodctlError } from '../../errors.js'
 import { observeContainers } from '../../containers/auto-remove.js'
 import { stopContainer } from '../../containers/stop-container.js'
-import { parseTimeout } from '../../runtime/signals.js'
 import { listContainers, lookupContainer, noSuchContainer } from '../../state/container-rows.js'
 import type { ContainerRecord } from '../../state/types.js'
 import type { Args, PodctlCommand } from '../command.js'
 import type { CommandContext } from '../context.js'
+import { checkAllLatestAndIdFile, parseTimeFlag } from '../removal-flags.js'
 import { renderLines } from '../render.js'
-import { checkAllLatestAndIdFile } from './rm.js'
 
 export function latestContainer (ctx: CommandContext): [string, ContainerRecord][] {
   const all = listContainers(ctx.store)
@@ -50,7 +49,7 @@ export function resolveTargets (ctx: CommandContext, argv: Args, onlyRunning: bo
 export const stopCommand: PodctlCommand = {
   command: 'stop [containers..]',
   describe: 'Stop one or more containers',
-  examples: [['podctl stop -t 2 web', 'stop, SIGKILL after 2 seconds']],
+  examples: [['podctl stop -t 2 web', 'stop, SIGKILL after 2 seconds'], ['podctl stop -t -1 web', 'wait as long as web takes to stop, never SIGKILL']],
   builder: y => y
     .positional('containers', { type: 'string', array: true })
     .option('time', { alias: ['t', 'timeout'], type: 'string', describe: 'Seconds to wait for stop before killing the container' })
@@ -59,7 +58,7 @@ export const stopCommand: PodctlCommand = {
     .option('cidfile', { type: 'string', describe: 'Read the container ID from the file (repeatable)' })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
-    const timeoutSec = argv['time'] === undefined ? undefined : parseTimeout(argv['time'], '--time')
+    const timeoutSec = parseTimeFlag(argv['time'])
     const { targets, errors } = resolveTargets(ctx, argv, true)
     // Podman aborts before stopping anything when a target is missing.
     if (errors.length > 0) return { errors, exitCode: 125 }

@@ -8,7 +8,7 @@ import type { RemovalBackendFactory } from '../removal/backend.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
 import { isGroup, setCommandStreams } from './command.js'
 import { COMMANDS } from './commands/index.js'
-import { CommandContext } from './context.js'
+import { CommandContext, checkStateAccess } from './context.js'
 import { createProgress } from './progress.js'
 
 export interface CliIo {
@@ -25,7 +25,8 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   let failure: unknown
   let jsonErrors = false
 
-  const toModule = (cmd: PodctlCommand): CommandModule => ({
+  // group: the word of the group the command is in ("pod"), if any.
+  const toModule = (cmd: PodctlCommand, group?: string): CommandModule => ({
     command: cmd.command,
     describe: cmd.describe,
     aliases: cmd.aliases ?? [],
@@ -38,11 +39,14 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
       const a = argv as unknown as Args
       jsonErrors = a['format'] === 'json'
       const config = resolveConfig(a)
+      const commandPath = [group, cmd.command.split(' ')[0]].filter(w => w !== undefined && w !== 'container').join(' ')
+      const stateAccess = checkStateAccess(config.root, commandPath, a)
       using ctx = new CommandContext({
         config,
         log: createLogger(config.logLevel, io.stderr),
         progress: (label, total) => createProgress(label, total),
         signal: io.signal,
+        stateAccess,
         ...(io.removalBackend === undefined ? {} : { removalBackend: io.removalBackend }),
       })
       setCommandStreams(ctx, { stdout: io.stdout, stderr: io.stderr })
@@ -54,7 +58,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     describe: g.describe,
     aliases: g.aliases ?? [],
     builder: (y: Argv) => {
-      for (const sub of g.subcommands) y.command(toModule(sub))
+      for (const sub of g.subcommands) y.command(toModule(sub, g.command.split(' ')[0]))
       return y.demandCommand(1, '').strictCommands()
     },
     handler: () => {},

@@ -35,8 +35,10 @@ export function exitedAutoRemove (host: Host): ContainerId[] {
 // What every podctl command that looks at containers calls first: rows that say running
 // are checked against the runtime (refreshContainerStates), and --rm containers found
 // exited are removed. This is where a detached `run --rm` or a `start`ed --rm container
-// goes once it exits, without a watcher process.
+// goes once it exits, without a watcher process. A read-only state (store.readOnly) is
+// left as recorded: nothing is refreshed or removed, the caller shows the rows as they are.
 export async function observeContainers (host: Host, only?: readonly ContainerRecord[], backend?: RemovalBackendFactory): Promise<number> {
+  if (host.store.readOnly) return 0
   const changed = await refreshContainerStates(host, only)
   await removeAutoRemoved(host, exitedAutoRemove(host), backend)
   return changed

@@ -3,7 +3,7 @@ import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { DEFAULT_ENV } from '../runtime/oci-spec.js'
-import { makeDirs, writeFileAtomic } from '../storage/atomic-file.js'
+import { makeDirs, writeFileAtomicSync } from '../storage/atomic-file.js'
 import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
 import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
@@ -62,7 +62,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     committed = true
     if (plan.cidfile !== null) {
       try {
-        writeFileAtomic(plan.cidfile, id)
+        writeFileAtomicSync(plan.cidfile, id)
       } catch (cause) {
         throw new PodctlError('STORAGE_FAILED', `writing cidfile ${plan.cidfile}: ${errorMessage(cause)}`, { cause })
       }

@@ -9,7 +9,7 @@ import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { runtimeCreate, runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
-import { writeFileAtomic } from '../storage/atomic-file.js'
+import { writeFileAtomicSync } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, listDependenciesOf, noSuchContainer, updateContainer } from '../state/container-rows.js'
@@ -72,7 +72,7 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
   })
   fs.mkdirSync(bundle, { recursive: true, mode: 0o700 })
   fs.rmSync(pidFile, { force: true })
-  writeFileAtomic(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
+  writeFileAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
   return { bundle, pidFile }
 }
 

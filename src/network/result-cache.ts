@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import { removeFileDurable, writeFileAtomic } from './atomic-write.js'
+import { removeFileDurable, writeFileAtomic } from '../storage/atomic-file.js'
 
 // libcni's cached ADD result, at <cacheDir>/results/<network>-<containerID>-<ifname>.
 export interface CachedAttachment {

@@ -8,7 +8,7 @@ import { generateName } from '../containers/names.js'
 import { deleteContainerRow, getContainer } from '../state/container-rows.js'
 import { deletePodRow, getPod, insertPod, setPodInfra } from '../state/pod-rows.js'
 import type { Labels, PodRecord } from '../state/types.js'
-import { writeFileAtomic } from '../storage/atomic-file.js'
+import { writeFileAtomicSync } from '../storage/atomic-file.js'
 import { teardownContainerStorage } from '../containers/teardown.js'
 
 export interface CreatePodOptions {
@@ -59,7 +59,7 @@ export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRe
       host.store.write(() => setPodInfra(host.store, pod.id, c.id))
       pod.infraId = c.id
     }
-    if (o.podIdFile !== undefined) writeFileAtomic(o.podIdFile, pod.id)
+    if (o.podIdFile !== undefined) writeFileAtomicSync(o.podIdFile, pod.id)
     done = true
     return pod
   } catch (err) {

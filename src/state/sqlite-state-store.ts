@@ -4,6 +4,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 
 import { errorMessage, PodctlError } from '../errors.js'
+import { openReadOnlyDatabase, readOnlyError, stateReadOnlyReason } from './read-only-open.js'
 import { MIGRATIONS } from './schema.js'
 
 export const BUSY_TIMEOUT_MS = 30_000
@@ -16,23 +17,40 @@ export function busyTimeoutMs (): number {
   return Number(raw)
 }
 
+// 'read': the command only reads, so a state dir it cannot write is opened read-only.
+export type StateAccess = 'read' | 'write'
+
 // The one SQLite handle of a process. Writes go through write() (BEGIN IMMEDIATE),
 // so two processes never both read-then-write on a stale snapshot.
 export class StateStore implements Disposable {
   readonly db: Database.Database
   readonly path: string
+  // Why this store was opened read-only (write() then throws), or undefined.
+  readonly readOnlyReason: string | undefined
 
-  private constructor (db: Database.Database, file: string) {
+  private constructor (db: Database.Database, file: string, readOnlyReason?: string) {
     this.db = db
     this.path = file
+    this.readOnlyReason = readOnlyReason
   }
 
-  static open (root: string): StateStore {
+  get readOnly (): boolean {
+    return this.readOnlyReason !== undefined
+  }
+
+  // access 'read' opens a state dir or DB that this process cannot write read-only
+  // instead of failing; with 'write' (default) it fails as any write would.
+  static open (root: string, opts: { access?: StateAccess } = {}): StateStore {
     const file = path.join(root, 'state.db')
+    const readOnlyReason = opts.access === 'read' ? stateReadOnlyReason(root) : undefined
     try {
-      fs.mkdirSync(root, { recursive: true, mode: 0o700 })
-      const db = new Database(file, { timeout: busyTimeoutMs() })
-      const store = new StateStore(db, file)
+      let store: StateStore
+      if (readOnlyReason === undefined) {
+        fs.mkdirSync(root, { recursive: true, mode: 0o700 })
+        store = new StateStore(new Database(file, { timeout: busyTimeoutMs() }), file)
+      } else {
+        store = new StateStore(openReadOnlyDatabase(file, readOnlyReason, busyTimeoutMs()), file, readOnlyReason)
+      }
       store.configure()
       store.migrate()
       return store
@@ -51,8 +69,10 @@ export class StateStore implements Disposable {
 
   private configure (): void {
     this.db.pragma(`busy_timeout = ${busyTimeoutMs()}`)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
+    if (!this.readOnly) {
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+    }
     this.db.pragma('foreign_keys = ON')
     const integrity = this.db.pragma('quick_check', { simple: true })
     if (integrity !== 'ok') throw new PodctlError('STATE_FAILED', `state database ${this.path} is corrupt: ${String(integrity)}`, { hint: 'run podctl system check' })
@@ -64,6 +84,9 @@ export class StateStore implements Disposable {
       throw new PodctlError('STATE_FAILED', `state database ${this.path} has schema version ${version()}, newer than this podctl (${MIGRATIONS.length})`)
     }
     if (version() === MIGRATIONS.length) return
+    if (this.readOnly) {
+      throw new PodctlError('STATE_FAILED', `state database ${this.path} has schema version ${version()}, older than this podctl (${MIGRATIONS.length}), and is read-only (${this.readOnlyReason}): run a podctl command with write access once to upgrade it`)
+    }
     this.write(() => {
       // Re-read inside the lock: another process may have migrated meanwhile.
       for (let v = version(); v < MIGRATIONS.length; v++) {
@@ -79,6 +102,7 @@ export class StateStore implements Disposable {
 
   // Runs fn in one BEGIN IMMEDIATE transaction; it commits or rolls back whole.
   write<T> (fn: () => T): T {
+    if (this.readOnly) throw readOnlyError(this.path, this.readOnlyReason ?? '')
     try {
       return this.db.transaction(fn).immediate()
     } catch (err) {

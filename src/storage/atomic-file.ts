@@ -1,32 +1,78 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import fsp from 'node:fs/promises'
 import path from 'node:path'
 
 import { PodctlError } from '../errors.js'
 
-// Writes file so a reader sees the old content or the new, never a torn one:
-// temp file in the same dir, fsync, rename, fsync the dir.
-export function writeFileAtomic (file: string, data: string, mode = 0o644): void {
-  const dir = path.dirname(file)
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`)
+// The temp file an atomic write renames into place: same dir (rename is atomic only within
+// a filesystem), a dotfile (readers that list dirs skip it) ending in ".tmp-<hex>", never in
+// ".conf", ".conflist" or ".json", so no CNI config walk (libcni matches the extension) or
+// result-cache reader picks up a half-written file.
+export function tempPathFor (file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`)
+}
+
+// Writes file so a reader sees the old content or the new, never a torn one, and the new
+// content survives a crash once this returns: temp file, fsync, rename, fsync the dir.
+// On failure the temp file is removed and file is left as it was.
+export function writeFileAtomicSync (file: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = tempPathFor(file)
   const fd = fs.openSync(tmp, 'wx', mode)
   try {
-    fs.writeSync(fd, data)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  try {
+    try {
+      fs.writeFileSync(fd, data)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
     fs.renameSync(tmp, file)
   } catch (err) {
     fs.rmSync(tmp, { force: true })
     throw err
   }
-  fsyncDir(dir)
+  fsyncDir(path.dirname(file))
+}
+
+// writeFileAtomicSync without blocking the event loop.
+export async function writeFileAtomic (file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = tempPathFor(file)
+  const handle = await fsp.open(tmp, 'wx', mode)
+  try {
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await fsp.rename(tmp, file)
+  } catch (err) {
+    await fsp.rm(tmp, { force: true })
+    throw err
+  }
+  await fsyncDirAsync(path.dirname(file))
+}
+
+// Removes a file durably (unlink, fsync the dir); a file already gone is success (false).
+export async function removeFileDurable (file: string): Promise<boolean> {
+  try {
+    await fsp.unlink(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw err
+  }
+  await fsyncDirAsync(path.dirname(file))
+  return true
 }
 
 export function fsyncDir (dir: string): void {
   const fd = fs.openSync(dir, 'r')
   try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+}
+
+async function fsyncDirAsync (dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r')
+  try { await handle.sync() } finally { await handle.close() }
 }
 
 // rm -rf that treats "already gone" as success.

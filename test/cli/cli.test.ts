@@ -23,6 +23,19 @@ test('ps prints the Podman table header; container ls is the same command', () =
   assert.equal(a, b)
 }))
 
+test('--no-trunc is a flag of its own, not the negation of --trunc', () => withTempDir(async dir => {
+  const cni = ['--root', dir, '--cni-config-dir', path.join(dir, 'cni')]
+  const short = await runInProcess([...cni, 'network', 'ls', '--format', '{{.ID}}'])
+  const full = await runInProcess([...cni, 'network', 'ls', '--no-trunc', '--format', '{{.ID}}'])
+  assert.is(full.code, 0, full.stderr)
+  assert.match(full.stdout, /^[0-9a-f]{64}\n$/)
+  assert.is(short.stdout, `${full.stdout.slice(0, 12)}\n`)
+  for (const cmd of [['ps', '-a'], ['pod', 'ps'], ['images']]) {
+    const r = await runInProcess(['--root', dir, ...cmd, '--no-trunc'])
+    assert.is(r.code, 0, `${cmd.join(' ')}: ${r.stderr}`)
+  }
+}))
+
 test('unknown flag: Podman wording, exit 125', async () => {
   const r = await runInProcess(['ps', '--bogus'])
   assert.is(r.code, 125)

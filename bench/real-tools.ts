@@ -95,7 +95,7 @@ function stepBreakdown (events: StepEvent[]): Record<string, number> {
 
 export function podctlTool (dirs: BenchDirs, rootfs: { dir: string }): Tool {
   const d = path.join(dirs.base, 'podctl')
-  const bin = path.resolve(import.meta.dirname, '../dist/cmd/podctl.js')
+  const bin = path.resolve(import.meta.dirname, '../dist/podctl.mjs')
   const globals = ['--root', `${d}/root`, '--runroot', `${d}/run`, '--cni-config-dir', `${d}/cni`, '--cni-cache-dir', `${d}/cache`]
   const run = (args: string[]): Promise<{ stdout: string, stderr: string }> => exec(process.execPath, [bin, ...globals, ...args], {})
   let imported: Promise<unknown> | undefined

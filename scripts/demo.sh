@@ -4,10 +4,10 @@
 # show that nothing leaked. Runs in temp dirs; cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/cmd/podctl.js ] || npm run build >/dev/null
+[ -f dist/podctl.mjs ] || npm run build >/dev/null
 DEMO=$(mktemp -d /tmp/podctl-demo.XXXXXX)
 GLOBALS=(--root "$DEMO/root" --runroot "$DEMO/run" --cni-config-dir "$DEMO/cni" --cni-cache-dir "$DEMO/cache")
-podctl () { node dist/cmd/podctl.js "${GLOBALS[@]}" "$@"; }
+podctl () { node dist/podctl.mjs "${GLOBALS[@]}" "$@"; }
 say () { printf '\n\033[1m$ podctl %s\033[0m\n' "$*"; }
 show () { say "$@"; podctl "$@"; }
 had_bridge=0; [ -e /sys/class/net/podctl0 ] && had_bridge=1

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { PodctlError } from '../errors.js'
@@ -12,8 +13,12 @@ export const PUMP_REPORT_TIMEOUT_MS = 30_000
 // The pump's identity, recorded in the container row so removal can end it by PID.
 export interface PumpIdentity { pid: number, start: string }
 
+// Next to this module (src/logs/*.ts under tsx, dist/src/logs/*.js), or next to the
+// bundle (dist/podctl.mjs → dist/log-pump.mjs, see scripts/bundle.mjs).
 const here = fileURLToPath(import.meta.url)
-const PUMP_SCRIPT = here.replace(/spawn-log-pump\.(ts|js)$/, 'log-pump.$1')
+const PUMP_SCRIPT = /spawn-log-pump\.(ts|js)$/.test(here)
+  ? here.replace(/spawn-log-pump\.(ts|js)$/, 'log-pump.$1')
+  : path.join(path.dirname(here), 'log-pump.mjs')
 
 // Creates the container through a detached log pump (see log-pump.ts) and resolves once
 // the runtime's create has succeeded; its error output becomes the error otherwise.

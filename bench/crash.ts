@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import type { Finding } from '../src/check/index.js'
+import { listMasqueradeRules } from '../src/network/masq-cleanup.js'
 import { FAULT_STEPS } from '../src/removal/fault-injection.js'
 import type { FaultStep } from '../src/removal/fault-injection.js'
 import type { BenchHost } from './stress-host.js'
@@ -31,6 +32,9 @@ export interface CrashSummary {
   // Second runs (same command, no fault) that did not exit 0.
   secondRunFailures: { trial: number, code: number | null, stderr: string }[]
   findings: (Finding & { trial: number })[]
+  // Masquerade rules (POSTROUTING → CNI-… chain) left on the campaign's own networks after
+  // each trial's cleanup (nothing attached any more), as "<trial>: <network> <container>".
+  natLeaks: string[]
   containersBuilt: number
 }
 
@@ -56,7 +60,7 @@ async function buildState (b: BenchHost, rnd: Random, nets: string[], trial: num
 export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummary> {
   const rnd = createRandom(opts.seed)
   const log = opts.log ?? (() => {})
-  const summary: CrashSummary = { trials: 0, seed: opts.seed, killPoints: {}, secondRunFailures: [], findings: [], containersBuilt: 0 }
+  const summary: CrashSummary = { trials: 0, seed: opts.seed, killPoints: {}, secondRunFailures: [], findings: [], natLeaks: [], containersBuilt: 0 }
   const b = await createBenchHost()
   try {
     const nets = [await createNetwork(b, 'cra'), await createNetwork(b, 'crb')]
@@ -84,6 +88,10 @@ export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummar
       await inProcess(b, ['pod', 'rm', '-fa', '-t', '0'])
       await inProcess(b, ['rm', '-fa', '-t', '0'])
       await inProcess(b, ['volume', 'prune', '-f'])
+      // Nothing is attached now: any masquerade rule on the campaign's networks is a leak.
+      const leaks = (await listMasqueradeRules(4)).filter(r => nets.includes(r.network)).map(r => `${trial}: ${r.network} ${r.containerId}`)
+      summary.natLeaks.push(...leaks)
+      for (const l of leaks) log(`  masquerade rule left: ${l}`)
       if (findings.length > 0) await inProcess(b, ['system', 'check', '--repair'])
       summary.trials = trial
     }
@@ -104,9 +112,9 @@ async function main (): Promise<void> {
   else {
     process.stdout.write(`crash campaign: ${s.trials} trials (seed ${s.seed}), ${s.containersBuilt} containers and pods built, ${Math.round((Date.now() - started) / 1000)} s\n`)
     process.stdout.write(`kill points: ${Object.entries(s.killPoints).sort().map(([k, v]) => `${k}=${v}`).join(' ')}\n`)
-    process.stdout.write(`second runs failed: ${s.secondRunFailures.length}; findings: ${s.findings.length}\n`)
+    process.stdout.write(`second runs failed: ${s.secondRunFailures.length}; findings: ${s.findings.length}; masquerade rules left: ${s.natLeaks.length}\n`)
   }
-  if (s.findings.length > 0 || s.secondRunFailures.length > 0) process.exitCode = 1
+  if (s.findings.length > 0 || s.secondRunFailures.length > 0 || s.natLeaks.length > 0) process.exitCode = 1
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

@@ -7,7 +7,9 @@ import type { Host } from '../host.js'
 import type { ConfigWalk } from '../network/index.js'
 import { CNIEnv, netnsPathFor } from '../network/index.js'
 import { isPodctlOwned } from '../network/cni-config.js'
-import { ARGS_KEY, driverOf, interfaceOf } from '../network/network-info.js'
+import { ARGS_KEY, driverOf, interfaceOf, subnetsOf } from '../network/network-info.js'
+import type { IpFamily } from '../network/masq-cleanup.js'
+import { listMasqueradeRules, masqueradesFor, removeMasquerade } from '../network/masq-cleanup.js'
 import { isNetnsMounted } from '../network/netns.js'
 import type { CachedAttachment } from '../network/result-cache.js'
 import { cachedConfigText, readCachedAttachments } from '../network/result-cache.js'
@@ -82,6 +84,34 @@ export function findBadConflists (walk: ConfigWalk): Problem[] {
     const m = /^skipping CNI config file (.*?): (.*)$/s.exec(line)
     return { kind: 'bad-conflist' as const, object: m?.[1] ?? line, detail: m?.[2] ?? line, cannot: 'podctl never changes a CNI config file it cannot parse; fix or remove it by hand' }
   })
+}
+
+// Masquerade rules (POSTROUTING + CNI-… chain) the bridge plugin made on a podctl network
+// for a container that no row knows and whose netns is mounted nowhere on the host. Other
+// podctl roots use the same network names (the default "podctl" above all), so a rule
+// counts only when no netns file of any root is named by its container ID: an attached
+// container always has one from before ADD until after DEL.
+export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk, mounts: ReadonlySet<string>): Promise<Problem[]> {
+  const nets = walk.networks.filter(n => isPodctlOwned(n) && masqueradesFor(n))
+  if (nets.length === 0) return []
+  const families = new Set<IpFamily>(nets.flatMap(n => subnetsOf(n).map(c => c.family)))
+  const netnsOwners = new Set([...mounts].filter(m => path.basename(path.dirname(m)) === 'netns').map(m => path.basename(m)))
+  const out: Problem[] = []
+  const seen = new Set<string>()
+  for (const family of [...families].sort()) {
+    for (const r of await listMasqueradeRules(family).catch(() => [])) {
+      const net = nets.find(n => n.name === r.network)
+      if (net === undefined || rows.containers.has(r.containerId) || netnsOwners.has(r.containerId)) continue
+      if (seen.has(r.chain)) continue
+      seen.add(r.chain)
+      out.push({
+        kind: 'orphan-masquerade', object: r.chain,
+        detail: `masquerade rule for ${r.source} on network ${r.network} belongs to container ${r.containerId}, which does not exist`,
+        repair: () => removeMasquerade(net, r.containerId),
+      })
+    }
+  }
+  return out
 }
 
 interface IpLink { ifname: string, master?: string, link_netnsid?: number, link?: string | null }

@@ -6,7 +6,7 @@ import { walkConfigDir } from '../network/config-walk.js'
 import { runtimeList } from '../runtime/oci-runtime.js'
 import { listMountPoints } from '../storage/overlay.js'
 import { readRows } from './host-scan.js'
-import { findBadConflists, findOrphanCniResults, findOrphanIpam, findOrphanVeths } from './network-checks.js'
+import { findBadConflists, findOrphanCniResults, findOrphanIpam, findOrphanMasquerades, findOrphanVeths } from './network-checks.js'
 import { findOrphanDirs, findOrphanMounts, findOrphanNetns, findOrphanRuntime } from './orphan-checks.js'
 import { findBrokenRows, findDanglingRefs, findStuckRemovals } from './state-checks.js'
 import type { CheckReport, Finding, Problem } from './types.js'
@@ -38,6 +38,7 @@ export async function runSystemCheck (host: Host, opts: CheckOptions = {}): Prom
   await settle(await findOrphanCniResults(host, readRows(host), walk, cni))
   await settle(findOrphanNetns(host, readRows(host)))
   await settle(await findOrphanIpam(host, readRows(host), walk, cni))
+  await settle(await findOrphanMasquerades(readRows(host), walk, listMountPoints()))
   await settle(findOrphanMounts(host, readRows(host), listMountPoints()))
   await settle(findOrphanDirs(host, readRows(host)))
   await settle([...findBadConflists(walk), ...await findOrphanVeths(walk)])

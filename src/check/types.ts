@@ -25,6 +25,7 @@ export const FINDING_KINDS = [
   'dangling-pod-ref', // a container naming a missing pod
   'bad-conflist', // a CNI config file that does not parse
   'orphan-veth', // a veth on a podctl bridge that no attachment owns
+  'orphan-masquerade', // a bridge ipMasq rule and chain of a podctl network for a container that is gone
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 

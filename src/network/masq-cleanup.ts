@@ -1,40 +1,112 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 
+import { PodctlError } from '../errors.js'
 import type { NetworkConfig } from './cni-config.js'
 import { parseCidr } from './cidr.js'
+import { subnetsOf } from './network-info.js'
 
 const IPTABLES_TIMEOUT_MS = 30_000
 
-// The bridge plugin (1.x) removes its ipMasq chain only when it can read the container's
-// addresses from the netns. With the netns already gone, podctl removes the rule and
-// chain itself, using the addresses of the cached result. The names follow the plugin's
-// scheme: chain "CNI-" + first 24 hex chars of sha512(network name + container ID),
-// rule comment `name: "<net>" id: "<container>"`.
-export async function removeOrphanedMasquerade (net: NetworkConfig, containerId: string, result: Record<string, unknown> | undefined): Promise<void> {
+export type IpFamily = 4 | 6
+
+// The bridge plugin's ipMasq names (plugins 1.x utils): chain "CNI-" + the first 24 hex
+// chars of sha512(network name + container ID), rule comment `name: "<net>" id: "<id>"`.
+export function masqueradeChain (network: string, containerId: string): string {
+  return `CNI-${createHash('sha512').update(network + containerId).digest('hex').slice(0, 24)}`
+}
+
+export function masqueradeComment (network: string, containerId: string): string {
+  return `name: "${network}" id: "${containerId}"`
+}
+
+// True for a network whose main plugin sets up a masquerade chain per container.
+export function masqueradesFor (net: NetworkConfig): boolean {
   const main = net.plugins[0]
-  if (main?.type !== 'bridge' || main['ipMasq'] !== true || result === undefined) return
-  const chain = `CNI-${createHash('sha512').update(net.name + containerId).digest('hex').slice(0, 24)}`
-  const comment = `name: "${net.name}" id: "${containerId}"`
-  const ips = Array.isArray(result['ips']) ? result['ips'] as { address?: unknown }[] : []
-  const families = new Set<4 | 6>()
-  for (const entry of ips) {
-    const address = typeof entry.address === 'string' ? entry.address : ''
-    const cidr = parseCidr(address)
-    if (cidr === undefined) continue
-    families.add(cidr.family)
-    const host = `${address.split('/')[0]}/${cidr.family === 4 ? 32 : 128}`
-    await iptables(cidr.family, ['-t', 'nat', '-D', 'POSTROUTING', '-s', host, '-m', 'comment', '--comment', comment, '-j', chain])
-  }
-  for (const family of families) {
-    await iptables(family, ['-t', 'nat', '-F', chain])
-    await iptables(family, ['-t', 'nat', '-X', chain])
+  return main?.type === 'bridge' && main['ipMasq'] === true
+}
+
+// The bridge plugin tears its chain down only when DEL still finds the container's link
+// (it reads the addresses from it): a netns already gone, a link deleted by an earlier DEL
+// that died before its iptables part, or an ADD that lost a race with DEL leave the rule
+// and chain behind. So every teardown calls this after DEL. It finds the rule by chain
+// name (no cached addresses needed) and removes rule and chain; "already gone" is success.
+// The common case (the plugin already removed it) costs one iptables call per family.
+export async function removeMasquerade (net: NetworkConfig, containerId: string, result?: Record<string, unknown>): Promise<void> {
+  if (!masqueradesFor(net)) return
+  const chain = masqueradeChain(net.name, containerId)
+  for (const family of familiesOf(net, result)) {
+    if (!await chainExists(family, chain)) continue
+    for (const rule of await postroutingRulesTo(family, chain)) {
+      await iptables(family, ['-t', 'nat', '-D', 'POSTROUTING', ...rule], true)
+    }
+    await iptables(family, ['-t', 'nat', '-F', chain], true)
+    await iptables(family, ['-t', 'nat', '-X', chain], true)
   }
 }
 
-// Runs iptables/ip6tables with the xtables lock wait; a missing rule or chain is fine.
-function iptables (family: 4 | 6, args: string[]): Promise<void> {
-  return new Promise(resolve => {
-    execFile(family === 4 ? 'iptables' : 'ip6tables', ['-w', ...args], { timeout: IPTABLES_TIMEOUT_MS }, () => resolve())
+// A POSTROUTING rule of the bridge plugin: `-s <ip> [-m comment --comment "name: .. id: .."] -j CNI-..`.
+export interface MasqueradeRule { source: string, network: string, containerId: string, chain: string }
+
+const RULE = /^-A POSTROUTING -s (\S+) -m comment --comment "name: \\"([^"\\]*)\\" id: \\"([^"\\]*)\\"" -j (CNI-[0-9a-f]{24})$/
+
+// Every POSTROUTING rule in the nat table that carries the bridge plugin's comment.
+export async function listMasqueradeRules (family: IpFamily): Promise<MasqueradeRule[]> {
+  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false)
+  return text.split('\n').flatMap(line => {
+    const m = RULE.exec(line.trim())
+    return m === null ? [] : [{ source: m[1]!, network: m[2]!, containerId: m[3]!, chain: m[4]! }]
+  })
+}
+
+function familiesOf (net: NetworkConfig, result?: Record<string, unknown>): IpFamily[] {
+  const families = new Set<IpFamily>(subnetsOf(net).map(c => c.family))
+  const ips = Array.isArray(result?.['ips']) ? result['ips'] as { address?: unknown }[] : []
+  for (const entry of ips) {
+    const cidr = typeof entry.address === 'string' ? parseCidr(entry.address) : undefined
+    if (cidr !== undefined) families.add(cidr.family)
+  }
+  if (families.size === 0) families.add(4)
+  return [...families].sort()
+}
+
+async function chainExists (family: IpFamily, chain: string): Promise<boolean> {
+  try {
+    await iptables(family, ['-t', 'nat', '-S', chain], false)
+    return true
+  } catch (err) {
+    if (isGone(err)) return false
+    throw err
+  }
+}
+
+// The match part of each POSTROUTING rule jumping to chain, ready for -D.
+async function postroutingRulesTo (family: IpFamily, chain: string): Promise<string[][]> {
+  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false)
+  return text.split('\n').flatMap(line => {
+    const l = line.trim()
+    if (!l.startsWith('-A POSTROUTING ') || !l.endsWith(` -j ${chain}`)) return []
+    const source = /-s (\S+)/.exec(l)?.[1]
+    const comment = /-m comment --comment "((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\(.)/g, '$1')
+    return [[...(source === undefined ? [] : ['-s', source]), ...(comment === undefined ? [] : ['-m', 'comment', '--comment', comment]), '-j', chain]]
+  })
+}
+
+// iptables-nft and -legacy words for a chain or rule that does not exist (or no longer does).
+function isGone (err: unknown): boolean {
+  return /No chain\/target\/match|does not exist|doesn't exist|Bad rule|No such file or directory|incompatible, use 'nft' tool/i.test((err as Error).message)
+}
+
+// Runs iptables/ip6tables with the xtables lock wait; resolves with stdout. With goneIsOk
+// a rule or chain that is already gone counts as success.
+function iptables (family: IpFamily, args: string[], goneIsOk: boolean): Promise<string> {
+  const cmd = family === 4 ? 'iptables' : 'ip6tables'
+  return new Promise((resolve, reject) => {
+    execFile(cmd, ['-w', ...args], { timeout: IPTABLES_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (err === null) { resolve(String(stdout)); return }
+      const e = new PodctlError('NETWORK_FAILED', `${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`, { cause: err })
+      if (goneIsOk && isGone(e)) resolve('')
+      else reject(e)
+    })
   })
 }

@@ -8,7 +8,7 @@ import type { ConfigWalk } from './config-walk.js'
 import { findNetwork } from './config-walk.js'
 import { validateInterfaceName } from './conflist-build.js'
 import { KeyedQueue } from './keyed-queue.js'
-import { removeOrphanedMasquerade } from './masq-cleanup.js'
+import { removeMasquerade } from './masq-cleanup.js'
 import { createNetns, isNetnsMounted, netnsPathFor, removeNetns } from './netns.js'
 import { subnetsOf } from './network-info.js'
 import type { ChainContext } from './plugin-chain.js'
@@ -81,8 +81,10 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
     await createNetns(netnsPath)
     const ctx = chainContext(deps, containerId, netnsPath)
     const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown> }[] = []
+    let attempted = 0
     try {
       for (const [i, net] of nets.entries()) {
+        attempted = i + 1
         const ifname = wanted[i]!.ifname
         const cniArgs = cniArgsFor(requests[i]!.staticIp)
         const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs))
@@ -96,6 +98,10 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         const errors = await delNetwork(ctx, d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
         for (const e of errors) deps.log.warn(`undoing network ${d.net.name} of ${containerId}: ${errorMessage(e)}`)
         await removeCachedAttachment(deps.config.cniCacheDir, d.net.name, containerId, d.ifname).catch(() => {})
+      }
+      // Every network ADD ran for, the failed one too: its chain may outlive its link.
+      for (const net of nets.slice(0, attempted)) {
+        await removeMasquerade(net, containerId).catch((e: unknown) => deps.log.warn(`undoing network ${net.name} of ${containerId}: ${errorMessage(e)}`))
       }
       await removeNetns(netnsPath).catch(e => deps.log.warn(`removing ${netnsPath}: ${errorMessage(e)}`))
       throw err
@@ -136,7 +142,7 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       if (net !== undefined) {
         const args = t.cached?.cniArgs ?? cniArgsFor()
         errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
-        if (ctx.netns === '') await removeOrphanedMasquerade(net, containerId, t.cached?.result)
+        await removeMasquerade(net, containerId, t.cached?.result).catch((e: unknown) => { errors.push(e) })
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }

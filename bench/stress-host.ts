@@ -10,7 +10,7 @@ import type { TestHost } from '../test/helpers/host.js'
 import { createTestHost, hostArgs } from '../test/helpers/host.js'
 
 // PODCTL_BENCH_BIN: a private build, so a long run is not disturbed by a rebuild of dist/.
-export const PODCTL_BIN = process.env['PODCTL_BENCH_BIN'] ?? path.resolve(import.meta.dirname, '../dist/cmd/podctl.js')
+export const PODCTL_BIN = process.env['PODCTL_BENCH_BIN'] ?? path.resolve(import.meta.dirname, '../dist/podctl.mjs')
 
 export interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }
 

@@ -6,7 +6,7 @@ import type { RemovalBackendFactory } from '../../src/removal/backend.js'
 
 export interface CliRun { code: number, stdout: string, stderr: string, signal?: NodeJS.Signals }
 
-export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/cmd/podctl.js')
+export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/podctl.mjs')
 
 // Runs the CLI in this process (fast, for parsing and rendering tests).
 // opts.removalBackend runs rm/pod rm against a fake backend instead of the host.

@@ -153,7 +153,9 @@ export function podmanTool (dirs: BenchDirs, rootfs: { tar: string }): Tool | un
         await Promise.all(many.map(a => run(a)))
         return { seconds: (performance.now() - t0) / 1000 }
       } catch (err) {
-        const first = String(err).split('\n').find(l => l.startsWith('Error:')) ?? String(err).split('\n')[0]
+        // Podman's own first error line (the first line is this wrapper's "Command failed").
+        const lines = String(err).split('\n').slice(1)
+        const first = lines.find(l => l.startsWith('Error:')) ?? lines.find(l => l.trim() !== '')
         return { seconds: (performance.now() - t0) / 1000, failed: first ?? 'failed' }
       }
     },

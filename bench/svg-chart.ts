@@ -50,31 +50,41 @@ interface LinePoint extends Point { family?: string }
 
 const DASHES = ['', '6 3', '2 3', '8 3 2 3']
 
-// Containers removed per second against container count: one line per (tool, family), where
-// a family is one scenario at several sizes. Colour tells the tool, dash the family.
+// A round axis end (1, 2 or 5 times a power of ten) at or above v, and its tick step.
+function niceAxis (v: number, ticks = 5): { max: number, step: number } {
+  const raw = Math.max(v, 1) / ticks
+  const pow = 10 ** Math.floor(Math.log10(raw))
+  const step = ([1, 2, 2.5, 5, 10].map(m => m * pow).find(s => s >= raw) ?? 10 * pow)
+  return { max: Math.ceil(v / step) * step, step }
+}
+
+// Containers removed per second against container count: one line per (tool, family),
+// where a family is one scenario at several sizes (families with a single size are left to
+// the bar chart). Colour tells the tool, dash the family.
 export function renderRateLines (samples: LinePoint[]): string {
-  const pts = samples.filter((s): s is LinePoint & { family: string } => s.family !== undefined)
+  const all = samples.filter((s): s is LinePoint & { family: string } => s.family !== undefined)
+  const sizes = (f: string): number => new Set(all.filter(p => p.family === f).map(p => p.containers)).size
+  const pts = all.filter(p => sizes(p.family) > 1)
   const families = [...new Set(pts.map(s => s.family))]
   const tools = [...new Set(pts.map(s => s.tool))]
-  const maxX = Math.max(1, ...pts.map(s => s.containers))
-  const maxY = Math.max(1, ...pts.map(s => s.perSecond))
-  const W = 720; const H = 420; const left = 60; const right = W - 230; const top = 40; const bottom = H - 50
-  const x = (v: number): number => left + (v / maxX) * (right - left)
-  const y = (v: number): number => bottom - (v / maxY) * (bottom - top)
+  const xa = niceAxis(Math.max(1, ...pts.map(s => s.containers)))
+  const ya = niceAxis(Math.max(1, ...pts.map(s => s.perSecond)))
+  const W = 820; const H = 420; const left = 60; const right = W - 290; const top = 40; const bottom = H - 50
+  const x = (v: number): number => left + (v / xa.max) * (right - left)
+  const y = (v: number): number => bottom - (v / ya.max) * (bottom - top)
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${(left + right) / 2}" y="20" text-anchor="middle" font-size="14">Containers removed per second against container count (higher is better)</text>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Containers removed per second against container count (higher is better)</text>`,
     `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="black"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="black"/>`,
     `<text x="${(left + right) / 2}" y="${H - 12}" text-anchor="middle">containers removed by one command</text>`,
   ]
-  for (let i = 0; i <= 4; i++) {
-    const v = (maxY * i) / 4; const u = (maxX * i) / 4
-    parts.push(`<text x="${left - 5}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`, `<line x1="${left}" y1="${y(v)}" x2="${right}" y2="${y(v)}" stroke="#ddd"/>`,
-      `<text x="${x(u)}" y="${bottom + 16}" text-anchor="middle">${u.toFixed(0)}</text>`)
+  for (let v = 0; v <= ya.max + 1e-9; v += ya.step) {
+    parts.push(`<text x="${left - 5}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`, `<line x1="${left}" y1="${y(v)}" x2="${right}" y2="${y(v)}" stroke="#ddd"/>`)
   }
+  for (let u = 0; u <= xa.max + 1e-9; u += xa.step) parts.push(`<text x="${x(u)}" y="${bottom + 16}" text-anchor="middle">${u.toFixed(0)}</text>`)
   let row = 0
   families.forEach((f, fi) => {
     tools.forEach(t => {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import type { Finding } from '../src/check/index.js'
+import { listMasqueradeRules } from '../src/network/masq-cleanup.js'
 import type { Duplicate } from './stress-monitor.js'
 import { startIpMonitor } from './stress-monitor.js'
 import type { Op, Pools } from './stress-ops.js'
@@ -39,6 +40,9 @@ export interface StressSummary {
   // system check after the sweep, by kind.
   leaks: Record<string, number>
   findings: Finding[]
+  // The bridge plugin's masquerade rules left on this run's own networks (shared and pool)
+  // after the sweep: "network:container" for each.
+  natLeaks: string[]
 }
 
 export function mustBeZero (s: StressSummary): Record<string, number> {
@@ -48,6 +52,7 @@ export function mustBeZero (s: StressSummary): Record<string, number> {
     duplicateIps: s.duplicateIps.length,
     sweepErrors: s.sweepErrors.length,
     leaks: s.findings.length,
+    natLeaks: s.natLeaks.length,
   }
 }
 
@@ -65,7 +70,7 @@ export async function runStress (opts: StressOptions): Promise<StressSummary> {
   const log = opts.log ?? (() => {})
   const summary: StressSummary = {
     processes: opts.processes, durationSec: opts.durationSec, seed: opts.seed, operations: 0, byKind: {}, unexpected: [], samples: {},
-    jsonParseErrors: 0, ipSamples: 0, duplicateIps: [], sweepErrors: [], leaks: {}, findings: [],
+    jsonParseErrors: 0, ipSamples: 0, duplicateIps: [], sweepErrors: [], leaks: {}, findings: [], natLeaks: [],
   }
   const b = await createBenchHost()
   const tag = `s${randomBytes(2).toString('hex')}`
@@ -83,6 +88,10 @@ export async function runStress (opts: StressOptions): Promise<StressSummary> {
     summary.ipSamples = ips.samples
     summary.duplicateIps = ips.duplicates
     await sweep(b, summary)
+    // system check sees the pool networks' rules only while they exist; the sweep's
+    // network prune removed them, so their rules are counted here by network name.
+    const ours = new Set([...pools.sharedNets, ...pools.poolNets.map(n => n.name)])
+    summary.natLeaks = (await listMasqueradeRules(4)).filter(r => ours.has(r.network)).map(r => `${r.network}:${r.containerId.slice(0, 12)}`)
   } finally {
     await destroyBenchHost(b)
   }
@@ -134,6 +143,7 @@ function renderSummary (s: StressSummary): string {
   lines.push(`IP samples: ${s.ipSamples}`)
   lines.push(`must be zero: ${Object.entries(mustBeZero(s)).map(([k, v]) => `${k}=${v}`).join(' ')}`)
   for (const [k, v] of Object.entries(s.leaks)) lines.push(`  leak ${k}: ${v}`)
+  for (const l of s.natLeaks) lines.push(`  NAT rule left: ${l}`)
   for (const u of s.unexpected.slice(0, 20)) lines.push(`  unexpected: ${u.op}: exit ${u.code ?? u.signal}: ${u.stderr.trim().split('\n')[0] ?? ''}`)
   for (const d of s.duplicateIps) lines.push(`  duplicate IP ${d.ip} on ${d.network}: ${d.containers.join(', ')}`)
   for (const e of s.sweepErrors) lines.push(`  sweep: ${e}`)

@@ -1,6 +1,6 @@
-// Bundles the compiled CLI (dist/cmd/podctl.js) and the log pump into single files:
-// dist/podctl.mjs (the `podctl` bin) and dist/log-pump.mjs. One file loads far faster
-// than ~300 ES modules (yargs alone is ~50): about half of podctl's startup CPU time.
+// Bundles the compiled CLI (dist/cmd/podctl.js) into a single file, dist/podctl.mjs (the
+// `podctl` bin). One file loads far faster than ~300 ES modules (yargs alone is ~50):
+// about half of podctl's startup CPU time.
 // The native addons (better-sqlite3, koffi) stay external and load from node_modules.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -21,5 +21,4 @@ const common = {
   legalComments: 'none',
 }
 await build({ ...common, entryPoints: [path.join(dist, 'cmd/podctl.js')], outfile: path.join(dist, 'podctl.mjs') })
-await build({ ...common, entryPoints: [path.join(dist, 'src/logs/log-pump.js')], outfile: path.join(dist, 'log-pump.mjs') })
 fs.chmodSync(path.join(dist, 'podctl.mjs'), 0o755)

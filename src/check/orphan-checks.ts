@@ -8,6 +8,7 @@ import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { execCommand } from '../runtime/exec-command.js'
 import { removeTree } from '../storage/atomic-file.js'
 import { listMountPoints } from '../storage/overlay.js'
+import { paths } from '../storage/paths.js'
 import type { RowSnapshot } from './host-scan.js'
 import { listDir, mountsUnder, ownerIdOf } from './host-scan.js'
 import type { Problem } from './types.js'
@@ -33,16 +34,17 @@ export function findOrphanMounts (host: Host, rows: RowSnapshot, mounts: Readonl
   })
 }
 
-// Container storage dirs and OCI bundle dirs no row owns: unmount what is inside, remove.
+// Container storage dirs, OCI bundle dirs and conmon exit files no row owns: unmount what
+// is inside, remove.
 export function findOrphanDirs (host: Host, rows: RowSnapshot): Problem[] {
   const out: Problem[] = []
-  const roots = [path.join(host.config.root, 'storage', 'containers'), path.join(host.config.runroot, 'containers')]
+  const roots = [path.join(host.config.root, 'storage', 'containers'), path.join(host.config.runroot, 'containers'), paths.exitDir(host.config)]
   for (const base of roots) {
     for (const name of listDir(base)) {
       if (rows.containers.has(name)) continue
       const dir = path.join(base, name)
       out.push({
-        kind: 'orphan-storage', object: dir, detail: `directory ${dir} belongs to no container`,
+        kind: 'orphan-storage', object: dir, detail: `${base === paths.exitDir(host.config) ? 'exit file' : 'directory'} ${dir} belongs to no container`,
         repair: async () => {
           for (const mp of mountsUnder(listMountPoints(), dir)) await unmount(mp)
           removeTree(dir)

@@ -6,6 +6,7 @@ import { walkConfigDir } from '../network/config-walk.js'
 import { runtimeList } from '../runtime/oci-runtime.js'
 import { listMountPoints } from '../storage/overlay.js'
 import { readRows } from './host-scan.js'
+import { findOrphanMonitors, listMonitorProcesses } from './monitor-checks.js'
 import { findBadConflists, findOrphanCniResults, findOrphanIpam, findOrphanMasquerades, findOrphanVeths } from './network-checks.js'
 import { findOrphanDirs, findOrphanMounts, findOrphanNetns, findOrphanRuntime } from './orphan-checks.js'
 import { findBrokenRows, findDanglingRefs, findStuckRemovals } from './state-checks.js'
@@ -34,6 +35,7 @@ export async function runSystemCheck (host: Host, opts: CheckOptions = {}): Prom
     ...findDanglingRefs(host),
   ])
   await settle(findOrphanRuntime(host, readRows(host), await runtimeList(host)))
+  await settle(findOrphanMonitors(readRows(host), listMonitorProcesses(host)))
   const walk = await walkConfigDir(host.config.cniConfigDir, silentLogger)
   await settle(await findOrphanCniResults(host, readRows(host), walk, cni))
   await settle(findOrphanNetns(host, readRows(host)))

@@ -15,8 +15,9 @@ export const FINDING_KINDS = [
   'missing-mount', // row says running, its rootfs is not mounted
   'missing-storage', // the row's storage dir is gone
   'orphan-runtime-container', // the OCI runtime knows a container no row owns
+  'orphan-conmon', // a conmon of this runroot whose container no row owns
   'orphan-mount', // an overlay mount under <root>/storage no row owns
-  'orphan-storage', // a storage or bundle dir no row owns
+  'orphan-storage', // a storage or bundle dir, or a conmon exit file, no row owns
   'orphan-netns', // a netns file under <runroot>/netns no row owns
   'orphan-cni-result', // a CNI result-cache entry no row owns
   'orphan-ipam', // a host-local IP allocation no row owns

@@ -12,8 +12,9 @@ export interface ContainerConfig {
   // Process start time (clock ticks, /proc/<pid>/stat field 22) of the init we started,
   // so a recycled PID is never mistaken for our container.
   pidStart?: string
-  // The detached log pump that owns the container's stdout/stderr pipes (PID + start time).
-  logPump?: { pid: number, start: string }
+  // The container's conmon (PID + start time): its parent, log writer and exit-code
+  // reporter while it runs detached. None for an attached run (podctl is the parent).
+  monitor?: { pid: number, start: string }
 }
 
 const str = (v: unknown, d: string): string => typeof v === 'string' ? v : d
@@ -33,11 +34,13 @@ export function readConfig (c: ContainerRecord): ContainerConfig {
     cwd: str(raw['cwd'], '/'),
     hostname: str(raw['hostname'], c.id.slice(0, 12)),
     ...(typeof raw['pidStart'] === 'string' ? { pidStart: raw['pidStart'] } : {}),
-    ...(isPump(raw['logPump']) ? { logPump: raw['logPump'] } : {}),
+    // logPump: the per-container Node process rows of older podctl versions name instead;
+    // it is ended the same way.
+    ...(isMonitor(raw['monitor']) ? { monitor: raw['monitor'] } : isMonitor(raw['logPump']) ? { monitor: raw['logPump'] } : {}),
   }
 }
 
-function isPump (v: unknown): v is { pid: number, start: string } {
+function isMonitor (v: unknown): v is { pid: number, start: string } {
   return typeof v === 'object' && v !== null && typeof (v as { pid: unknown }).pid === 'number' && typeof (v as { start: unknown }).start === 'string'
 }
 

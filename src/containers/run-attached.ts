@@ -7,6 +7,7 @@ import { isErrorCode, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { K8sFileWriter } from '../logs/k8s-file.js'
 import type { LogStream } from '../logs/k8s-file.js'
+import { runtimeError } from '../runtime/conmon.js'
 import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, noSuchContainer, updateContainer } from '../state/container-rows.js'
@@ -150,16 +151,4 @@ function recordAttachedExit (host: Host, c: ContainerRecord, status: number): vo
     if (row === undefined || (row.state !== 'running' && row.state !== 'exited')) return
     updateContainer(host.store, c.id, { state: 'exited', pid: null, exitCode: status, finishedAt: row.finishedAt ?? Date.now() })
   })
-}
-
-function runtimeError (file: string): string | undefined {
-  let text: string
-  try { text = fs.readFileSync(file, 'utf8') } catch { return undefined }
-  for (const line of text.split('\n').reverse()) {
-    try {
-      const e = JSON.parse(line) as { level?: string, msg?: string }
-      if (e.level === 'error' && typeof e.msg === 'string') return e.msg
-    } catch {}
-  }
-  return undefined
 }

@@ -3,11 +3,13 @@ import path from 'node:path'
 
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
-import { createWithLogPump } from '../logs/spawn-log-pump.js'
 import { CNIEnv } from '../network/index.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
-import { runtimeCreate, runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
+import { createWithConmon } from '../runtime/conmon.js'
+import type { MonitorIdentity } from '../runtime/conmon.js'
+import { endMonitor } from '../runtime/monitor.js'
+import { runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomicSync } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
@@ -16,6 +18,7 @@ import { getContainer, listDependenciesOf, noSuchContainer, updateContainer } fr
 import type { ContainerRecord } from '../state/types.js'
 import { listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
+import { readExitFile, removeExitFile } from './exit-file.js'
 import { namespaceSetting, prepareNetworks } from './network-mode.js'
 import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
@@ -23,8 +26,8 @@ import { withStartLock } from './start-lock.js'
 import { teardownContainerStorage } from './teardown.js'
 
 // Starts the container (and first whatever it depends on that is not running). A running
-// container is left as it is. The process runs detached; its stdout/stderr go through a
-// log pump into ctr.log (k8s-file format).
+// container is left as it is. The process runs detached under its own conmon, which writes
+// its stdout/stderr to ctr.log (k8s-file format) and its exit code to the exit file.
 export async function startContainer (host: Host, c: ContainerRecord, visiting = new Set<string>()): Promise<ContainerRecord> {
   return await withStartLock(host, c.id, async () => {
     // Re-read under the lock: another process may have started or removed it meanwhile.
@@ -45,8 +48,10 @@ export async function prepareStart (host: Host, c: ContainerRecord, visiting = n
   const st = await runtimeState(host, c.id)
   if (st?.status === 'running' && c.state === 'running') return undefined
   if (st !== undefined) {
-    recordExit(host, c.id, null)
+    recordExit(host, c.id, readExitFile(host, c.id) ?? null)
     await runtimeDelete(host, c.id)
+    // Its conmon writes the exit file as it goes: gone before the next start deletes it.
+    await endMonitor(readConfig(c).monitor)
   }
   for (const d of listDependenciesOf(host.store, c.id)) {
     const dep = getContainer(host.store, d.dependsOn)
@@ -85,7 +90,7 @@ export function recordStarted (host: Host, c: ContainerRecord, pid: number, extr
     if (current === undefined || current.state === 'removing') return false
     return updateContainer(host.store, c.id, {
       state: 'running', pid, startedAt: Date.now(), exitCode: null, finishedAt: null,
-      config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null, ...extra },
+      config: { ...c.config, ...(pidStart === undefined ? {} : { pidStart }), killedWith: null, monitor: null, logPump: null, ...extra },
     })
   })
   if (!recorded) throw removedWhileStarting(c.id)
@@ -98,40 +103,37 @@ function removedWhileStarting (id: string): PodctlError {
 // A start that lost the race with rm: the removal may already have run its steps, so what
 // this start made (runtime container, netns and IPs, rootfs mount, dirs) is undone here.
 // Every step is idempotent, so a removal still running beside it does no harm.
-async function undoIfRemoved (host: Host, c: ContainerRecord): Promise<void> {
+async function undoIfRemoved (host: Host, c: ContainerRecord, monitor?: MonitorIdentity): Promise<void> {
   const row = getContainer(host.store, c.id)
   if (row !== undefined && row.state !== 'removing') return
   await runtimeDelete(host, c.id).catch(() => {})
+  await endMonitor(monitor)
+  removeExitFile(host, c.id)
   await CNIEnv.fromHost(host).detach(c.id).catch(() => {})
   await teardownContainerStorage(host, c).catch(() => {})
   throw removedWhileStarting(c.id)
 }
 
 async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord> {
-  let bundlePaths: { bundle: string, pidFile: string }
   try {
-    bundlePaths = await writeBundle(host, c)
+    await writeBundle(host, c)
   } catch (err) {
     await undoIfRemoved(host, c)
     throw err
   }
-  const { bundle, pidFile } = bundlePaths
+  let monitor: MonitorIdentity | undefined
   try {
-    const runtimeArgs = ['--root', paths.runtimeRoot(host.config), 'create', '--bundle', bundle, '--pid-file', pidFile, c.id]
-    fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-    // A pod's infra container (catatonit) writes nothing worth a log pump process: its stdio
-    // goes straight to ctr.log, where the runtime's own errors are read from too.
-    const pump = c.isInfra
-      ? undefined
-      : await createWithLogPump(host, c.id, runtimeArgs, paths.containerLog(host.config, c.id))
-    if (c.isInfra) await runtimeCreate(host, c.id, bundle, pidFile, paths.containerLog(host.config, c.id))
+    const created = await createWithConmon(host, c)
+    monitor = created.monitor
     await runtimeStart(host, c.id)
-    recordStarted(host, c, Number(fs.readFileSync(pidFile, 'utf8').trim()), pump === undefined ? {} : { logPump: pump })
+    recordStarted(host, c, created.pid, { monitor })
   } catch (err) {
     // "already exists": another process is starting it; its container is not ours to delete.
     if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })
-    await undoIfRemoved(host, c)
+    await undoIfRemoved(host, c, monitor)
     await runtimeDelete(host, c.id).catch(() => {})
+    await endMonitor(monitor)
+    removeExitFile(host, c.id)
     throw ociStartError(host, err)
   }
   return getContainer(host.store, c.id) ?? c

@@ -9,6 +9,7 @@ import { parseSignal } from '../runtime/signals.js'
 import type { Signal } from '../runtime/signals.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
+import { awaitExitCode } from './exit-file.js'
 import { recordExit } from './record-exit.js'
 
 export interface StopOutcome { alreadyStopped: boolean, killed: boolean, fastKill: boolean }
@@ -82,7 +83,7 @@ const SIGKILL: Signal = { name: 'SIGKILL', number: 9 }
 export async function stopContainer (host: Host, c: ContainerRecord, opts: { timeoutSec?: number } = {}): Promise<StopOutcome> {
   const init = await locateInit(host, c)
   if (init === undefined) {
-    recordExit(host, c.id, null)
+    recordExit(host, c.id, await awaitExitCode(host, c) ?? null)
     return { alreadyStopped: true, killed: false, fastKill: false }
   }
   const { pid } = init
@@ -103,9 +104,10 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
     await signalInit(host, c, init, sig)
     const exited = await waitForExit(pid, init.startTime, timeoutSec * 1000, host.signal)
     if (exited !== undefined) {
-      // When the exit status could not be read (already reaped), a handled stop signal is
+      // The status as its parent saw it: the zombie's, else the exit file of its conmon.
+      // Without either (an attached run's runtime reaped it), a handled stop signal is
       // taken as a clean exit, an unhandled one as death by that signal.
-      exitCode = exited.code ?? (caught ? 0 : 128 + sig.number)
+      exitCode = exited.code ?? await awaitExitCode(host, c) ?? (caught ? 0 : 128 + sig.number)
     } else {
       host.log.warn(`StopSignal ${sig.name} failed to stop container ${c.name} in ${timeoutSec} seconds, resorting to SIGKILL`)
       killed = true
@@ -117,7 +119,7 @@ export async function stopContainer (host: Host, c: ContainerRecord, opts: { tim
     if (exited === undefined) {
       throw new PodctlError('RUNTIME_FAILED', `container ${c.id} did not exit within ${KILL_WAIT_MS / 1000} seconds of SIGKILL`)
     }
-    exitCode = exited.code ?? 137
+    exitCode = exited.code ?? await awaitExitCode(host, c) ?? 137
   }
   recordExit(host, c.id, exitCode)
   return { alreadyStopped: false, killed, fastKill }

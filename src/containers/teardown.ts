@@ -1,13 +1,15 @@
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
+import { endMonitor } from '../runtime/monitor.js'
 import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { removeTree } from '../storage/atomic-file.js'
 import { releaseImageFiles } from '../storage/images.js'
 import { unmountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
+import { getContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
-import { endLogPump } from './log-pump-process.js'
+import { removeExitFile } from './exit-file.js'
 
 // The per-container teardown steps the removal engine calls. Each is idempotent ("already
 // gone" is success), works on a half-created container and never deletes rows.
@@ -21,10 +23,13 @@ export async function deleteRuntimeContainer (host: Host, id: ContainerId): Prom
 
 // Unmounts the rootfs and removes the container's storage dir and OCI bundle dir.
 // Volumes are left alone.
-// The container's log (ctr.log, ctr.log.1) lives in its storage dir and goes with it; its
-// log pump, which exits by itself once the container's pipes close, is ended by PID first.
+// The container's log (ctr.log) lives in its storage dir and goes with it. Its conmon,
+// which exits by itself right after the container, is ended by PID first (the row read now:
+// a start may have recorded one since c was read), then its exit file is removed.
 export async function teardownContainerStorage (host: Host, c: ContainerRecord): Promise<void> {
-  endLogPump(readConfig(c).logPump)
+  await endMonitor(readConfig(getContainer(host.store, c.id) ?? c).monitor)
+  await endMonitor(readConfig(c).monitor)
+  removeExitFile(host, c.id)
   await unmountRootfs(host, c.id)
   removeTree(paths.containerStorage(host.config, c.id))
   removeTree(paths.bundle(host.config, c.id))

@@ -13,7 +13,8 @@ export interface LogEntry {
   text: string
 }
 
-// A log file is rotated to <file>.1 once it would grow past this; at most two files exist.
+// Log size limit: conmon (--log-size-max) starts the file over once it would grow past
+// this; podctl's own writer (attached run) rotates it to <file>.1 instead.
 export const LOG_SIZE_MAX = 1024 * 1024
 // Longer lines are split into P entries of this size, as conmon does.
 export const LOG_LINE_MAX = 16 * 1024
@@ -43,7 +44,8 @@ export function parseEntry (line: string): LogEntry | undefined {
 }
 
 // Appends a container's output to its log file as k8s-file entries, rotating at maxBytes.
-// One writer per log file at a time (the log pump, or podctl itself for an attached run).
+// Used for an attached run, where podctl itself holds the pipes (a detached container's
+// conmon writes the same format). One writer per log file at a time.
 export class K8sFileWriter {
   private fd: number
   private size: number

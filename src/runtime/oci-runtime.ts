@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 
-import { errorMessage, PodctlError } from '../errors.js'
+import { errorMessage } from '../errors.js'
 import type { Host } from '../host.js'
 import { paths } from '../storage/paths.js'
 import { execCommand } from './exec-command.js'
@@ -26,39 +25,6 @@ async function run (host: Host, args: string[], timeoutMs = RUNTIME_TIMEOUT_MS):
 
 const isMissing = (err: unknown): boolean => /does not exist|not found|no such file/i.test(errorMessage(err)) &&
   !/executable file not found/.test(errorMessage(err))
-
-// Creates the container detached: stdio of its process is logFile (stdin /dev/null), so no
-// podctl process has to stay alive. The runtime's own error output lands in logFile too and
-// is quoted in the error.
-export async function runtimeCreate (host: Host, id: string, bundle: string, pidFile: string, logFile: string): Promise<void> {
-  fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-  const before = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0
-  const out = fs.openSync(logFile, 'a', 0o600)
-  const args = [...globalArgs(host), 'create', '--bundle', bundle, '--pid-file', pidFile, id]
-  host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
-  try {
-    const status = await new Promise<number | string>((resolve, reject) => {
-      const child = spawn(host.config.runtime, args, { stdio: ['ignore', out, out], detached: false })
-      const timer = setTimeout(() => { child.kill('SIGKILL') }, RUNTIME_TIMEOUT_MS)
-      child.on('error', err => { clearTimeout(timer); reject(err) })
-      child.on('exit', (code, sig) => { clearTimeout(timer); resolve(code ?? `signal ${sig ?? '?'}`) })
-    })
-    if (status === 0) return
-    const fd = fs.openSync(logFile, 'r')
-    const buf = Buffer.alloc(Math.min(8192, Math.max(0, fs.fstatSync(fd).size - before)))
-    fs.readSync(fd, buf, 0, buf.length, before)
-    fs.closeSync(fd)
-    const text = buf.toString('utf8').trim()
-    throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: ${text !== '' ? text : `exited with ${status}`}`)
-  } catch (err) {
-    if (err instanceof PodctlError) throw err
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime}: executable file not found in $PATH`, { cause: err })
-    throw new PodctlError('RUNTIME_FAILED', `${host.config.runtime} create ${id}: ${errorMessage(err)}`, { cause: err })
-  } finally {
-    fs.closeSync(out)
-  }
-}
 
 export async function runtimeStart (host: Host, id: string): Promise<void> {
   await run(host, ['start', id])

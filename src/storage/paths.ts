@@ -16,6 +16,11 @@ export const paths = {
   containerLog: (c: PodctlConfig, id: string): string => path.join(c.root, 'storage', 'containers', id, 'ctr.log'),
   bundle: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id),
   pidFile: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id, 'pidfile'),
+  conmonPidFile: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id, 'conmon.pid'),
+  runtimeLog: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'containers', id, 'oci-log'),
+  // conmon writes <exits>/<id> (the exit code, as text) when the container's init exits.
+  exitDir: (c: PodctlConfig): string => path.join(c.runroot, 'exits'),
+  exitFile: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'exits', id),
   runtimeRoot: (c: PodctlConfig): string => path.join(c.runroot, 'runtime'),
   infraRootfs: (c: PodctlConfig): string => path.join(c.root, 'storage', 'infra-rootfs'),
   volumes: (c: PodctlConfig): string => path.join(c.root, 'volumes'),

@@ -100,16 +100,20 @@ test('running row whose process is gone: stale-running, repaired to exited; lost
   assert.equal(await check(h), { code: 0, findings: [] })
 }))
 
-test('rows deleted under a running container: runtime, mount and dirs are orphans; --repair kills, unmounts, removes', () => withTestHost(async h => {
+test('rows deleted under a running container: runtime, conmon, mount and dirs are orphans; --repair kills, unmounts, removes', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const c = await runDetached(h, '--name', 'orphan', '--network', 'none')
+  const monitor = getContainer(h.store, c.id)!.config['monitor'] as { pid: number, start: string }
   h.store.write(() => h.store.db.prepare('DELETE FROM containers WHERE id = ?').run(c.id))
   const found = await check(h)
-  assert.equal([found.code, kinds(found.findings)], [1, ['orphan-mount', 'orphan-runtime-container', 'orphan-storage', 'orphan-storage']])
+  assert.equal([found.code, kinds(found.findings)], [1, ['orphan-conmon', 'orphan-mount', 'orphan-runtime-container', 'orphan-storage', 'orphan-storage']])
   assert.equal(found.findings.filter(f => f.kind === 'orphan-storage').map(f => f.object).sort(), [paths.bundle(h.config, c.id), paths.containerStorage(h.config, c.id)].sort())
+  assert.equal(found.findings.filter(f => f.kind === 'orphan-conmon').map(f => [f.object, f.detail]), [[c.id, `conmon (pid ${monitor.pid}) monitors container ${c.id}, which has no container row`]])
   const fixed = await check(h, true)
   assert.equal([fixed.code, fixed.findings.every(f => f.repaired)], [0, true])
   assert.not.ok(isProcessAlive(c.pid))
+  assert.not.ok(isProcessAlive(monitor.pid, monitor.start))
+  assert.not.ok(fs.existsSync(paths.exitFile(h.config, c.id)))
   assert.is((await runtimeList(h)).size, 0)
   assert.equal([...listMountPoints()].filter(m => m.startsWith(h.dir + '/')), [])
   assert.not.ok(fs.existsSync(paths.containerStorage(h.config, c.id)))

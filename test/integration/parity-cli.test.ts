@@ -46,18 +46,18 @@ test('logs and logs -f: k8s-file log, streams kept apart, --tail, -t, --since; t
   assert.equal([missing.code, missing.stderr], [125, 'Error: no container with name or ID "talker" found: no such container\n'])
 }))
 
-test('logs -f of a running container follows new lines; rm -f ends the pump by itself', () => withTestHost(async h => {
+test('logs -f of a running container follows new lines; rm -f ends it and its conmon', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const id = (await cli(h, 'run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.2; done')).stdout.trim()
   const follow = cli(h, 'logs', '-f', 'ticker')
   const log = paths.containerLog(h.config, id)
   await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('tick3'), 'four ticks in the log', 20_000)
-  const pump = lookupContainer(h.store, 'ticker')!.config['logPump'] as { pid: number, start: string }
+  const monitor = lookupContainer(h.store, 'ticker')!.config['monitor'] as { pid: number, start: string }
   assert.equal(await cli(h, 'rm', '-f', '-t', '0', 'ticker'), { code: 0, stdout: 'ticker\n', stderr: '' })
   const r = await follow
   assert.is(r.code, 0)
   assert.match(r.stdout, /^tick0\ntick1\ntick2\ntick3\n/)
-  await waitFor(() => !isProcessAlive(pump.pid, pump.start), 'the log pump to exit')
+  assert.not.ok(isProcessAlive(monitor.pid, monitor.start), 'rm -f leaves no conmon')
 }))
 
 test('-l picks the newest container or pod; its conflicts fail with Podman\'s words', () => withTestHost(async h => {

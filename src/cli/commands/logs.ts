@@ -27,13 +27,13 @@ function parseTail (v: unknown): number {
 }
 
 // Still producing output: its init is alive (PID + start time, no runtime exec per poll),
-// or its log pump still drains the pipes.
+// or its conmon still drains the pipes into the log.
 function isProducing (ctx: CommandContext, c: ContainerRecord): boolean {
   const row = getContainer(ctx.store, c.id)
   if (row === undefined) return false
   const cfg = readConfig(row)
   if (row.state === 'running' && row.pid !== null && isProcessAlive(row.pid, cfg.pidStart)) return true
-  return cfg.logPump !== undefined && isProcessAlive(cfg.logPump.pid, cfg.logPump.start)
+  return cfg.monitor !== undefined && isProcessAlive(cfg.monitor.pid, cfg.monitor.start)
 }
 
 export const logsCommand: PodctlCommand = {

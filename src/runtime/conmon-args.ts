@@ -35,7 +35,9 @@ export interface ConmonRequest {
   // runc/crun --log: its error as JSON when create fails.
   runtimeLog: string
   logFile: string
-  logSizeMax: number
+  // conmon starts the log over past this size; undefined: no limit (Podman's default,
+  // containers.conf log_size_max = -1), so nothing a container wrote is lost.
+  logSizeMax?: number
   exitDir: string
   logLevel: LogLevel
 }
@@ -61,7 +63,7 @@ export function conmonArgs (r: ConmonRequest): string[] {
     '--runtime-arg', '--root', '--runtime-arg', r.runtimeRoot,
     '--runtime-arg', '--log-format=json', '--runtime-arg', '--log', '--runtime-arg', r.runtimeLog,
     '-l', `k8s-file:${r.logFile}`,
-    '--log-size-max', String(r.logSizeMax),
+    ...(r.logSizeMax === undefined ? [] : ['--log-size-max', String(r.logSizeMax)]),
     '--log-level', CONMON_LEVEL[r.logLevel],
     '--syslog',
     '--conmon-pidfile', r.conmonPidFile,

@@ -5,7 +5,6 @@ import type { Readable } from 'node:stream'
 
 import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
-import { LOG_SIZE_MAX } from '../logs/k8s-file.js'
 import { paths } from '../storage/paths.js'
 import { conmonArgs, findConmon, findExecutable } from './conmon-args.js'
 import { endMonitor } from './monitor.js'
@@ -37,7 +36,7 @@ export async function createWithConmon (host: Host, c: { id: string, name: strin
   const req = {
     id: c.id, name: c.name, runtimePath, runtimeRoot: paths.runtimeRoot(cfg), bundle: paths.bundle(cfg, c.id),
     pidFile: paths.pidFile(cfg, c.id), conmonPidFile: paths.conmonPidFile(cfg, c.id), runtimeLog: paths.runtimeLog(cfg, c.id),
-    logFile, logSizeMax: LOG_SIZE_MAX, exitDir: paths.exitDir(cfg), logLevel: cfg.logLevel,
+    logFile, exitDir: paths.exitDir(cfg), logLevel: cfg.logLevel,
   }
   fs.mkdirSync(req.exitDir, { recursive: true, mode: 0o700 })
   fs.mkdirSync(req.runtimeRoot, { recursive: true, mode: 0o700 })

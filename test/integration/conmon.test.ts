@@ -49,6 +49,21 @@ test('run -d sh -c "exit 42": ps -a and inspect show exit code 42 once it exits'
   assert.equal(await cli(h, 'ps', '-a', '--format', '{{.Names}} {{.Status}}', '--filter', 'name=answer').then(r => r.stdout.replace(/\) .*/, ')')), 'answer Exited (42)\n')
 }))
 
+test('a detached container\'s log is not capped: 40,000 lines (1.3 MB) all come back from logs', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const script = 'i=0; while [ $i -lt 40000 ]; do echo "line $i 0123456789012345678901"; i=$((i+1)); done'
+  const run = await cli(h, 'run', '-d', '--network', 'none', '--name', 'chatty', 'busybox', 'sh', '-c', script)
+  assert.is(run.code, 0, run.stderr)
+  const m = monitorOf(h, 'chatty')
+  await waitFor(() => !isProcessAlive(m.pid, m.start), 'its conmon to exit with the container', 60_000)
+  const logs = await cli(h, 'logs', 'chatty')
+  assert.is(logs.code, 0, logs.stderr)
+  const lines = logs.stdout.split('\n').filter(Boolean)
+  assert.is(lines.length, 40000)
+  assert.is(lines[0], 'line 0 0123456789012345678901')
+  assert.is(lines[39999], 'line 39999 0123456789012345678901')
+}))
+
 test('the monitor of a detached container and of a pod infra is conmon (not node), and the container\'s parent', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const conmon = fs.realpathSync(findConmon()!)

@@ -29,6 +29,14 @@ test('conmonArgs: Podman\'s create arguments, runtime args before the runtime co
   ])
 })
 
+test('conmonArgs: no --log-size-max unless a limit is given (Podman\'s default: unlimited)', () => {
+  const args = conmonArgs({
+    id: 'c'.repeat(64), name: 'web', runtimePath: '/usr/sbin/runc', runtimeRoot: '/r', bundle: '/b', pidFile: '/b/pidfile',
+    conmonPidFile: '/b/conmon.pid', runtimeLog: '/b/oci-log', logFile: '/l/ctr.log', exitDir: '/e', logLevel: 'warn',
+  })
+  assert.not.ok(args.includes('--log-size-max'))
+})
+
 test('findExecutable: first executable file in PATH order; absolute names as they are; directories and plain files skipped', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-which-'))
   try {

@@ -12,7 +12,11 @@ const noop: Progress = { tick () {}, done () {} }
 // short commands and pipes do not pay for loading it (~50 ms of startup).
 export function createProgress (label: string, total: number, opts: { stream?: NodeJS.WriteStream, showAfterMs?: number } = {}): Progress {
   const stream = opts.stream ?? process.stderr
-  if (stream.isTTY !== true || process.env['TERM'] === 'dumb' || total <= 1) return noop
+  // A terminal that reports no width (a pty nobody sized, as `script` without a terminal
+  // makes) gets no spinner: ora divides by the width to count the lines it must clear, and
+  // with 0 it would loop forever writing cursor-up sequences.
+  const columns = stream.columns
+  if (stream.isTTY !== true || process.env['TERM'] === 'dumb' || total <= 1 || !(Number.isInteger(columns) && columns > 0)) return noop
   let finished = 0
   let ended = false
   let spinner: Ora | undefined

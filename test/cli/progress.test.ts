@@ -8,10 +8,10 @@ import { createProgress } from '../../src/cli/progress.js'
 
 const test = suite('progress')
 
-function fakeStream (isTTY: boolean): { stream: NodeJS.WriteStream, text: () => string } {
+function fakeStream (isTTY: boolean, columns: number | null = 100): { stream: NodeJS.WriteStream, text: () => string } {
   let out = ''
   const w = new Writable({ write (chunk: Buffer, _enc, cb) { out += chunk.toString(); cb() } }) as unknown as NodeJS.WriteStream
-  Object.assign(w, { isTTY, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true })
+  Object.assign(w, { isTTY, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }, columns === null ? {} : { columns })
   return { stream: w, text: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') }
 }
 
@@ -33,6 +33,17 @@ test('not a TTY (pipes, CI): nothing is written', async () => {
   await sleep(50)
   p.done()
   assert.is(text(), '')
+})
+
+test('a TTY that reports no width (an unsized pty) gets no spinner, and done() returns', async () => {
+  for (const columns of [0, null]) {
+    const { stream, text } = fakeStream(true, columns)
+    const p = createProgress('Removing containers', 3, { stream, showAfterMs: 0 })
+    await sleep(150)
+    p.tick()
+    p.done()
+    assert.is(text(), '', `columns ${String(columns)}`)
+  }
 })
 
 test('work that ends before the delay shows nothing', async () => {

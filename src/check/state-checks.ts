@@ -54,6 +54,14 @@ export function findBrokenRows (host: Host, rows: RowSnapshot, runtime: Readonly
         })
         continue
       }
+      const monitor = readConfig(c).monitor
+      if (monitor !== undefined && !isProcessAlive(monitor.pid, monitor.start)) {
+        out.push({
+          kind: 'missing-monitor', object: c.id,
+          detail: `container ${c.name} is running but its conmon (pid ${monitor.pid}) is gone: its output is no longer logged and its exit code will not be recorded`,
+          cannot: 'a running container is never touched by check; restart it (podctl stop, then podctl start) to give it a new conmon',
+        })
+      }
       if (!mounts.has(paths.containerRootfs(host.config, c.id))) {
         out.push({ kind: 'missing-mount', object: c.id, detail: `container ${c.name} is running but its rootfs ${paths.containerRootfs(host.config, c.id)} is not mounted`, cannot: 'a running container is never touched by check; stop or remove it (podctl rm -f)' })
       }

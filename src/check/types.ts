@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'stale-running', // row says running, the runtime or its process is gone
   'missing-mount', // row says running, its rootfs is not mounted
   'missing-storage', // the row's storage dir is gone
+  'missing-monitor', // row says running, the container runs, but its conmon is gone
   'orphan-runtime-container', // the OCI runtime knows a container no row owns
   'orphan-conmon', // a conmon of this runroot whose container no row owns
   'orphan-mount', // an overlay mount under <root>/storage no row owns

@@ -64,6 +64,27 @@ test('a detached container\'s log is not capped: 40,000 lines (1.3 MB) all come 
   assert.is(lines[39999], 'line 39999 0123456789012345678901')
 }))
 
+test('system check reports a running container whose conmon was killed (missing-monitor), and --repair leaves it running', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const run = await cli(h, 'run', '-d', '--network', 'none', '--name', 'orphaned', 'busybox', 'sleep', '1000')
+  assert.is(run.code, 0, run.stderr)
+  const id = run.stdout.trim()
+  const clean = await cli(h, 'system', 'check', '--format', 'json')
+  assert.is(clean.code, 0, clean.stdout)
+  const m = monitorOf(h, 'orphaned')
+  process.kill(m.pid, 'SIGKILL')
+  await waitFor(() => !isProcessAlive(m.pid, m.start), 'the killed conmon to be gone', 10_000)
+  for (const args of [['system', 'check', '--format', 'json'], ['system', 'check', '--repair', '--format', 'json']]) {
+    const r = await cli(h, ...args)
+    assert.is(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`)
+    const findings = (JSON.parse(r.stdout) as { findings: { kind: string, object: string, repaired: boolean }[] }).findings
+    assert.equal(findings.map(f => [f.kind, f.object, f.repaired]), [['missing-monitor', id, false]])
+  }
+  const ps = await cli(h, 'ps', '--format', '{{.Names}}')
+  assert.is(ps.stdout, 'orphaned\n')
+  assert.is((await cli(h, 'rm', '-f', '-t', '0', 'orphaned')).code, 0)
+}))
+
 test('the monitor of a detached container and of a pod infra is conmon (not node), and the container\'s parent', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const conmon = fs.realpathSync(findConmon()!)

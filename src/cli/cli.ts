@@ -67,7 +67,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   const parser = yargs(args)
     .scriptName('podctl')
     .usage('Manage pods, containers and networks, and remove them fast and safely\n\nUsage: podctl [options] <command>')
-    .parserConfiguration({ 'strip-aliased': true, 'halt-at-non-option': false, 'boolean-negation': false })
+    .parserConfiguration({ 'strip-aliased': true, 'halt-at-non-option': false, 'boolean-negation': false, 'greedy-arrays': false })
     .strict()
     .help()
     .alias('help', 'h')

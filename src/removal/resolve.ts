@@ -3,7 +3,9 @@ import type { ContainerId } from '../ids.js'
 import { listContainers, lookupContainer } from '../state/container-rows.js'
 import { listPods, lookupPod, noSuchPod } from '../state/pod-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
-import type { ContainerRecord, PodRecord } from '../state/types.js'
+import type { PodRecord } from '../state/types.js'
+import type { ContainerFilter } from '../targets/container-filters.js'
+import { loadContainerFilterEnv } from '../targets/container-filter-env.js'
 import { noSuchContainerForRm } from './messages.js'
 
 // A container to remove; `input` is the reference as typed (printed back on success).
@@ -16,8 +18,8 @@ export interface ContainerSelection {
   refs?: readonly string[]
   all?: boolean
   latest?: boolean
-  // --filter, already parsed by the caller: (container, its pod's name) → selected.
-  filter?: (c: ContainerRecord, podName: string) => boolean
+  // --filter, already parsed by the caller. With a filter, --all means "all that match".
+  filter?: ContainerFilter
   // Missing references are skipped instead of aborting the run.
   ignore?: boolean
 }
@@ -39,16 +41,18 @@ export function resolveContainerTargets (store: StateStore, sel: ContainerSelect
       seen.add(id)
       out.targets.push(input === undefined ? { id } : { id, input })
     }
-    if (sel.all === true) for (const c of listContainers(store)) add(c.id)
+    const match = sel.filter
+    if (match !== undefined) {
+      const env = loadContainerFilterEnv(store)
+      const selected = match(env)
+      for (const c of env.containers) if (selected(c)) add(c.id)
+    } else if (sel.all === true) {
+      for (const c of listContainers(store)) add(c.id)
+    }
     if (sel.latest === true) {
       const all = listContainers(store)
       const last = all[all.length - 1]
       if (last !== undefined) add(last.id)
-    }
-    const match = sel.filter
-    if (match !== undefined) {
-      const podNames = new Map(listPods(store).map(p => [p.id as string, p.name]))
-      for (const c of listContainers(store)) if (match(c, c.podId === null ? '' : podNames.get(c.podId) ?? '')) add(c.id)
     }
     for (const raw of sel.refs ?? []) {
       const ref = raw.replace(/^\/+/, '')

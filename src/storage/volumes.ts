@@ -51,10 +51,14 @@ export function removeVolume (host: Host, name: string): VolumeRecord {
   return v
 }
 
-// Removes every volume no container uses; returns their names.
-export function pruneVolumes (host: Host): string[] {
+// Removes every volume no container uses (and that `select` picks); returns their names.
+// The choice and the row deletes are one transaction: a volume that gains a user
+// meanwhile is not removed.
+export function pruneVolumes (host: Host, select: (volumes: readonly VolumeRecord[]) => (v: VolumeRecord) => boolean = () => () => true): string[] {
   const removed = host.store.write(() => {
-    const unused = listVolumes(host.store).filter(v => listVolumeUsers(host.store, v.name).length === 0)
+    const all = listVolumes(host.store)
+    const picked = select(all)
+    const unused = all.filter(v => picked(v) && listVolumeUsers(host.store, v.name).length === 0)
     for (const v of unused) deleteVolumeRow(host.store, v.name)
     return unused.map(v => v.name)
   })

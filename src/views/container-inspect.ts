@@ -46,7 +46,7 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
     Args: c.command.slice(1),
     State: {
       OciVersion: '1.0.2', Status: c.state, Running: running, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
-      Pid: running ? (c.pid ?? 0) : 0, ExitCode: c.exitCode ?? 0, Error: '', StartedAt: time(c.startedAt), FinishedAt: time(c.finishedAt),
+      Pid: running ? (c.pid ?? 0) : 0, ConmonPid: running ? (cfg.monitor?.pid ?? 0) : 0, ExitCode: c.exitCode ?? 0, Error: '', StartedAt: time(c.startedAt), FinishedAt: time(c.finishedAt),
     },
     Image: c.imageId ?? '',
     ImageName: image?.name ?? cfg.imageName,

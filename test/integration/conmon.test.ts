@@ -104,6 +104,27 @@ test('the monitor of a detached container and of a pod infra is conmon (not node
   assert.equal((await cli(h, 'system', 'check')).code, 0)
 }))
 
+test('inspect State.ConmonPid is the conmon that parents State.Pid while running; both are 0 once stopped', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const conmon = fs.realpathSync(findConmon()!)
+  assert.is((await cli(h, 'run', '-d', '--network', 'none', '--name', 'watched', 'busybox', 'sleep', '1000')).code, 0)
+  const state = async () => {
+    const r = await cli(h, 'inspect', 'watched')
+    assert.is(r.code, 0, r.stderr)
+    return (JSON.parse(r.stdout) as { State: { Status: string, Pid: number, ConmonPid: number } }[])[0]!.State
+  }
+  const running = await state()
+  assert.is(running.Status, 'running')
+  assert.ok(running.ConmonPid > 0, `ConmonPid ${running.ConmonPid}`)
+  assert.is(exeOf(running.ConmonPid), conmon, 'ConmonPid runs conmon')
+  assert.is(ppidOf(running.Pid), running.ConmonPid, 'ConmonPid is the parent of State.Pid')
+  assert.is(running.ConmonPid, monitorOf(h, 'watched').pid)
+  assert.equal((await cli(h, 'inspect', '--format', '{{.State.ConmonPid}}', 'watched')).stdout, `${running.ConmonPid}\n`)
+  assert.is((await cli(h, 'stop', '-t', '0', 'watched')).code, 0)
+  const stopped = await state()
+  assert.equal([stopped.Status, stopped.Pid, stopped.ConmonPid], ['exited', 0, 0])
+}))
+
 test('logs: what the container wrote to stdout and stderr comes back exactly, long and unfinished lines too', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const long = 'x'.repeat(20_000)

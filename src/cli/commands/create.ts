@@ -35,7 +35,7 @@ export const CREATE_FLAGS: Flag[] = [
 export function withFlags (y: Argv, flags: Flag[]): Argv {
   // Everything after the image belongs to the container's command, as in Podman: halt at the
   // first non-option; the real parse happens in reparseArgs.
-  let b = y.parserConfiguration({ 'halt-at-non-option': true })
+  let b = y.parserConfiguration({ 'halt-at-non-option': true, 'greedy-arrays': false })
   for (const f of flags) b = b.option(f.name, { type: f.type, describe: f.describe, ...(f.alias === undefined ? {} : { alias: f.alias }), ...(f.array === true ? { array: true } : {}) })
   return b
 }

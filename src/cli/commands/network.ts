@@ -6,6 +6,7 @@ import { removeUsingContainers } from '../remove-users.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderTemplate } from '../../views/go-template.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
+import { NETWORK_PRUNE_FILTERS, parseNetworkFilters } from '../../targets/network-filters.js'
 
 
 function strings (v: unknown): string[] {
@@ -22,32 +23,6 @@ export function parseKeyValues (raw: readonly string[], what: string): Record<st
     out[k] = i < 0 ? '' : item.slice(i + 1)
   }
   return out
-}
-
-type NetFilter = (n: NetworkInspect) => boolean
-
-// Podman's network filters: name (regexp), id (prefix), driver, label; keys ANDed, values ORed.
-export function parseNetworkFilters (raw: readonly string[]): NetFilter {
-  const byKey = new Map<string, NetFilter[]>()
-  for (const f of raw) {
-    const eq = f.indexOf('=')
-    if (eq <= 0) throw invalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
-    const key = f.slice(0, eq); const value = f.slice(eq + 1)
-    let fn: NetFilter
-    switch (key) {
-      case 'name': fn = n => { try { return new RegExp(value).test(n.name) } catch { return n.name === value } }; break
-      case 'id': fn = n => n.id.startsWith(value); break
-      case 'driver': fn = n => n.driver === value; break
-      case 'label': {
-        const i = value.indexOf('=')
-        fn = i < 0 ? n => value in n.labels : n => n.labels[value.slice(0, i)] === value.slice(i + 1)
-        break
-      }
-      default: throw invalidArgument(`invalid filter "${key}"`, 'valid filters: name, id, driver, label')
-    }
-    byKey.set(key, [...(byKey.get(key) ?? []), fn])
-  }
-  return n => [...byKey.values()].every(fns => fns.some(fn => fn(n)))
 }
 
 const create: PodctlCommand = {
@@ -91,18 +66,21 @@ const ls: PodctlCommand = {
   builder: y => y
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Display only names' })
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate the network ID' })
-    .option('filter', { alias: 'f', type: 'string', describe: 'Provide filter values (e.g. name=web)' })
+    .option('filter', { alias: 'f', type: 'string', describe: 'Provide filter values (repeatable): name, id, driver, label, label!, until' })
+    .option('noheading', { alias: 'n', type: 'boolean', default: false, describe: 'Do not print headers' })
     .option('format', FORMAT_OPTION),
   async run (ctx, argv) {
     const filter = parseNetworkFilters(strings(argv['filter']))
     const nets = (await CNIEnv.fromHost(ctx).list()).map(inspectNetwork).filter(filter).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     if (wantsJson(argv)) return { stdout: renderJson(nets) }
     if (argv['format'] !== undefined) {
-      return { stdout: renderTemplate(String(argv['format']), nets.map(n => toNetworkView(n, argv['no-trunc'] !== true)), { name: 'network ls', typeName: 'network.ListPrintReports', headers: { ID: 'NETWORK ID' } }) }
+      const format = argv['noheading'] === true ? String(argv['format']).replace(/^table\s+/, '') : String(argv['format'])
+      return { stdout: renderTemplate(format, nets.map(n => toNetworkView(n, argv['no-trunc'] !== true)), { name: 'network ls', typeName: 'network.ListPrintReports', headers: { ID: 'NETWORK ID' } }) }
     }
     if (argv['quiet'] === true) return { stdout: renderLines(nets.map(n => n.name)) }
     const trunc = argv['no-trunc'] !== true
-    return { stdout: renderTable(['NETWORK ID', 'NAME', 'DRIVER'], nets.map(n => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver])) }
+    const table = renderTable(['NETWORK ID', 'NAME', 'DRIVER'], nets.map(n => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver]))
+    return { stdout: argv['noheading'] === true ? table.split('\n').slice(1).join('\n') : table }
   },
 }
 
@@ -157,7 +135,7 @@ const prune: PodctlCommand = {
     .option('filter', { type: 'string', describe: 'Provide filter values (e.g. label=k=v)' }),
   async run (ctx, argv) {
     const raw = strings(argv['filter'])
-    const filter = raw.length === 0 ? () => true : parseNetworkFilters(raw)
+    const filter = parseNetworkFilters(raw, NETWORK_PRUNE_FILTERS)
     const removed = await CNIEnv.fromHost(ctx).prune(n => !filter(n))
     return { stdout: renderLines(removed) }
   },

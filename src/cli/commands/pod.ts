@@ -4,15 +4,17 @@ import { parseLabels } from '../../containers/labels.js'
 import { observeContainers } from '../../containers/auto-remove.js'
 import { createPod } from '../../pods/create-pod.js'
 import { startPod, stopPod } from '../../pods/pod-lifecycle.js'
+import { listPodContainers } from '../../state/container-rows.js'
 import { listPods, lookupPod, noSuchPod } from '../../state/pod-rows.js'
+import { parsePodFilters } from '../../targets/pod-filters.js'
 import type { PodRecord } from '../../state/types.js'
 import { renderTemplate } from '../../views/go-template.js'
-import { toPodInspectView, toPodListEntry } from '../../views/pod-view.js'
+import { podStatus, toPodInspectView, toPodListEntry } from '../../views/pod-view.js'
 import { POD_PS_HEADERS, podPsTemplateRow } from '../../views/template-rows.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
-import { parseTimeFlag } from '../removal-flags.js'
+import { parseTimeFlag, strings } from '../removal-flags.js'
 import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
 import { podRmCommand } from './pod-rm.js'
 
@@ -100,10 +102,16 @@ const psCommand: PodctlCommand = {
   builder: y => y
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print the IDs of the pods only' })
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate pod and container IDs' })
+    .option('filter', { alias: 'f', type: 'string', describe: 'Filter output based on conditions given (repeatable): id, name, label, label!, status, ctr-names, ctr-ids, ctr-number, ctr-status, until' })
+    .option('noheading', { alias: 'n', type: 'boolean', default: false, describe: 'Do not print headers' })
     .option('format', FORMAT_OPTION),
   async run (ctx, argv) {
+    const filter = parsePodFilters(strings(argv['filter']))
     await observeContainers(ctx)
-    const entries = ctx.store.read(() => listPods(ctx.store).map(p => toPodListEntry(ctx.store, p)))
+    const entries = ctx.store.read(() => listPods(ctx.store).flatMap(p => {
+      const members = listPodContainers(ctx.store, p.id)
+      return filter({ pod: p, members, status: podStatus(members) }) ? [toPodListEntry(ctx.store, p)] : []
+    }))
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
     if (argv['format'] !== undefined && argv['quiet'] !== true) {
       return { stdout: renderTemplate(String(argv['format']), entries.map(e => podPsTemplateRow(e, argv['no-trunc'] !== true)), { name: 'pod ps', typeName: 'ListPodReporter', headers: POD_PS_HEADERS }) }
@@ -111,12 +119,11 @@ const psCommand: PodctlCommand = {
     const id = (s: unknown): string => argv['no-trunc'] === true ? String(s) : shortId(String(s))
     if (argv['quiet'] === true) return { stdout: renderLines(entries.map(e => id(e['Id']))) }
     const now = Date.now()
-    return {
-      stdout: renderTable(['POD ID', 'NAME', 'STATUS', 'CREATED', 'INFRA ID', '# OF CONTAINERS'], entries.map(e => [
-        id(e['Id']), String(e['Name']), String(e['Status']), `${humanDuration(now - Date.parse(String(e['Created'])))} ago`,
-        e['InfraId'] === '' ? '' : id(e['InfraId']), String((e['Containers'] as unknown[]).length),
-      ])),
-    }
+    const table = renderTable(['POD ID', 'NAME', 'STATUS', 'CREATED', 'INFRA ID', '# OF CONTAINERS'], entries.map(e => [
+      id(e['Id']), String(e['Name']), String(e['Status']), `${humanDuration(now - Date.parse(String(e['Created'])))} ago`,
+      e['InfraId'] === '' ? '' : id(e['InfraId']), String((e['Containers'] as unknown[]).length),
+    ]))
+    return { stdout: argv['noheading'] === true ? table.split('\n').slice(1).join('\n') : table }
   },
 }
 

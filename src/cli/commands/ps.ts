@@ -1,58 +1,15 @@
 import { observeContainers } from '../../containers/auto-remove.js'
 import { invalidArgument } from '../../errors.js'
 import { shortId } from '../../ids.js'
-import { listContainers } from '../../state/container-rows.js'
-import type { ContainerRecord } from '../../state/types.js'
+import { parseContainerFilters } from '../../targets/container-filters.js'
+import { loadContainerFilterEnv } from '../../targets/container-filter-env.js'
 import { loadViewLookups, toListEntry } from '../../views/container-view.js'
 import { renderTemplate } from '../../views/go-template.js'
 import { PS_HEADERS, psTemplateRow } from '../../views/template-rows.js'
 import type { PodctlCommand } from '../command.js'
 import { wantsJson } from '../command.js'
+import { strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
-
-const FILTER_KEYS = ['id', 'name', 'label', 'status', 'pod'] as const
-const STATUSES = ['created', 'running', 'stopped', 'exited', 'removing', 'paused', 'restarting', 'unknown']
-
-type Filter = (c: ContainerRecord, podName: string) => boolean
-
-// Podman semantics: values of one key are ORed, different keys are ANDed.
-export function parseContainerFilters (raw: readonly string[]): Filter {
-  const byKey = new Map<string, Filter[]>()
-  for (const f of raw) {
-    const eq = f.indexOf('=')
-    if (eq <= 0) throw invalidArgument(`invalid filter "${f}": must be in the format "filter=value"`)
-    const key = f.slice(0, eq)
-    const value = f.slice(eq + 1)
-    let fn: Filter
-    switch (key) {
-      case 'id': fn = c => c.id.startsWith(value); break
-      case 'name': fn = c => matchName(c.name, value); break
-      case 'label': {
-        const i = value.indexOf('=')
-        const k = i < 0 ? value : value.slice(0, i)
-        fn = i < 0 ? c => k in c.labels : c => c.labels[k] === value.slice(i + 1)
-        break
-      }
-      case 'status':
-        if (!STATUSES.includes(value)) throw invalidArgument(`${value} is not a valid status`)
-        fn = c => c.state === value
-        break
-      case 'pod': fn = (c, podName) => c.podId !== null && (c.podId.startsWith(value) || podName === value); break
-      default: throw invalidArgument(`${key} is an invalid filter`, `valid filters: ${FILTER_KEYS.join(', ')}`)
-    }
-    byKey.set(key, [...(byKey.get(key) ?? []), fn])
-  }
-  return (c, podName) => [...byKey.values()].every(fns => fns.some(fn => fn(c, podName)))
-}
-
-// Podman matches name filters as an unanchored regular expression.
-function matchName (name: string, pattern: string): boolean {
-  try {
-    return new RegExp(pattern).test(name)
-  } catch {
-    return name === pattern
-  }
-}
 
 export const psCommand: PodctlCommand = {
   command: 'ps',
@@ -63,20 +20,24 @@ export const psCommand: PodctlCommand = {
     .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Show all the containers, default is only running containers' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print the numeric IDs of the containers only' })
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Display the extended information' })
-    .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: 'Filter output based on conditions given' })
+    .option('filter', { alias: 'f', type: 'string', describe: 'Filter output based on conditions given' })
     .option('format', { type: 'string', describe: 'Pretty-print containers to JSON or using a Go template' }),
   async run (ctx, argv) {
-    const filter = parseContainerFilters((argv['filter'] as string[]).map(String))
-    const hasStatusFilter = (argv['filter'] as string[]).some(f => String(f).startsWith('status='))
+    const raw = strings(argv['filter'])
+    const filter = parseContainerFilters(raw, f => invalidArgument(`invalid filter "${f}": must be in the format "filter=value"`))
+    const hasStatusFilter = raw.some(f => f.startsWith('status='))
     const { store } = ctx
     // Containers whose process died since the last look are shown as exited (one runtime
     // exec); exited --rm containers are removed.
     await observeContainers(ctx)
-    const { containers, lookups } = store.read(() => ({ containers: listContainers(store), lookups: loadViewLookups(store) }))
+    const { containers, lookups, selected } = store.read(() => {
+      const env = loadContainerFilterEnv(store)
+      return { containers: env.containers, lookups: loadViewLookups(store), selected: filter(env) }
+    })
     const now = Date.now()
     const entries = containers
       .filter(c => argv['all'] === true || hasStatusFilter || c.state === 'running')
-      .filter(c => filter(c, c.podId === null ? '' : lookups.pods.get(c.podId)?.name ?? ''))
+      .filter(selected)
       .map(c => toListEntry(c, lookups, now))
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
     const trunc = argv['no-trunc'] !== true

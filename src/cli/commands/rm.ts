@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 
-import { batchExitCode, invalidArgument, isPodctlError, PodctlError } from '../../errors.js'
+import { batchExitCode, invalidArgument, PodctlError } from '../../errors.js'
 import { describeDryRun, renderDryRun } from '../../removal/dry-run.js'
 import { executeRemoval } from '../../removal/engine.js'
 import { createHostBackend } from '../../removal/host-backend.js'
@@ -9,12 +9,12 @@ import type { PreparedRemoval } from '../../removal/prepare.js'
 import type { RemoveReport } from '../../removal/report.js'
 import { reportToJson } from '../../removal/report.js'
 import { resolveContainerTargets } from '../../removal/resolve.js'
+import { parseContainerFilters } from '../../targets/container-filters.js'
 import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseRemovalFlags, REMOVE_COMMON_OPTIONS, strings } from '../removal-flags.js'
 import { renderJson, renderLines } from '../render.js'
-import { parseContainerFilters } from './ps.js'
 
 // First line of each ID file; a missing file is skipped under ignore (Podman: -i as typed).
 export function readIdFiles (files: readonly string[], what: string, ignore: boolean): string[] {
@@ -61,8 +61,7 @@ async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
   const filters = strings(argv['filter'])
   const f = parseRemovalFlags(argv, { refsKey: 'containers', idFileFlag: 'cidfile', filterGiven: argv['filter'] !== undefined })
   const refs = [...f.refs, ...readIdFiles(f.idFiles, 'reading CIDFile', argv['ignore'] === true)]
-  for (const x of filters) if (!x.includes('=')) throw invalidArgument(`invalid filter "${x}"`)
-  const filter = filters.length > 0 ? parseFiltersPlain(filters) : undefined
+  const filter = argv['filter'] !== undefined ? parseContainerFilters(filters, x => invalidArgument(`invalid filter "${x}"`)) : undefined
   const resolved = resolveContainerTargets(ctx.store, { refs, all: f.all, latest: f.latest, ignore: f.ignore, ...(filter === undefined ? {} : { filter }) })
   const prep = prepareRemoval(ctx.store, { mode: 'rm', targets: resolved.targets, force: f.force, depend: f.all || argv['depend'] === true, volumes: argv['volumes'] === true })
   if (argv['dry-run'] === true) return dryRunResult(prep, f.json)
@@ -82,15 +81,6 @@ async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
   if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode: batchExitCode(errors) }
   const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
   return { stdout: renderLines(removed), errors, exitCode: batchExitCode(errors) }
-}
-
-// ps's filter parser, minus its hint line: rm's stderr is Podman's single line.
-function parseFiltersPlain (filters: string[]): ReturnType<typeof parseContainerFilters> {
-  try {
-    return parseContainerFilters(filters)
-  } catch (err) {
-    throw isPodctlError(err) ? new PodctlError(err.code, err.message) : err
-  }
 }
 
 export function dryRunResult (prep: PreparedRemoval, json: boolean): CommandResult {

@@ -1,8 +1,11 @@
 import { parseLabels } from '../../containers/labels.js'
 import { createVolume, pruneVolumes, removeVolume, toVolumeView } from '../../storage/volumes.js'
-import { getVolume, listVolumes, noSuchVolume } from '../../state/volume-rows.js'
+import { invalidArgument, isErrorCode } from '../../errors.js'
+import { getVolume, listVolumes, listVolumeUsers, noSuchVolume } from '../../state/volume-rows.js'
+import { parseVolumeFilters, VOLUME_LS_FILTERS, VOLUME_PRUNE_FILTERS } from '../../targets/volume-filters.js'
 import { renderTemplate } from '../../views/go-template.js'
-import { containersUsingVolume, removeUsingContainers } from '../remove-users.js'
+import { parseTimeFlag, strings } from '../removal-flags.js'
+import { removeUsingContainers } from '../remove-users.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
@@ -24,13 +27,28 @@ const lsCommand: PodctlCommand = {
   command: 'ls',
   aliases: ['list'],
   describe: 'List volumes',
-  builder: y => y.option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print volume names only' }).option('format', FORMAT_OPTION),
+  examples: [['podctl volume ls --filter label=app=web -q', 'names of the volumes labelled app=web'], ['podctl volume ls --filter dangling=true', 'volumes no container uses']],
+  builder: y => y
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print volume names only' })
+    .option('filter', { alias: 'f', type: 'string', describe: 'Filter volume output (repeatable): name, label, label!, driver, scope, dangling, until, after' })
+    .option('noheading', { alias: 'n', type: 'boolean', default: false, describe: 'Do not print headers' })
+    .option('format', FORMAT_OPTION),
   run (ctx, argv) {
-    const vols = listVolumes(ctx.store)
+    const filter = parseVolumeFilters(strings(argv['filter']), VOLUME_LS_FILTERS)
+    const { store } = ctx
+    const vols = store.read(() => {
+      const all = listVolumes(store)
+      return all.filter(filter({ volumes: all, userCount: n => listVolumeUsers(store, n).length }))
+    })
     if (wantsJson(argv)) return { stdout: renderJson(vols.map(toVolumeView)) }
     if (argv['quiet'] === true) return { stdout: renderLines(vols.map(v => v.name)) }
-    if (argv['format'] !== undefined) return { stdout: renderTemplate(String(argv['format']), vols.map(toVolumeView), { name: 'volume ls', typeName: 'entities.VolumeListReport', headers: { Name: 'VOLUME NAME' } }) }
-    return { stdout: renderTable(['DRIVER', 'VOLUME NAME'], vols.map(v => ['local', v.name])) }
+    const noHeading = argv['noheading'] === true
+    if (argv['format'] !== undefined) {
+      const format = String(argv['format'])
+      return { stdout: renderTemplate(noHeading ? format.replace(/^table\s+/, '') : format, vols.map(toVolumeView), { name: 'volume ls', typeName: 'entities.VolumeListReport', headers: { Name: 'VOLUME NAME' } }) }
+    }
+    const table = renderTable(['DRIVER', 'VOLUME NAME'], vols.map(v => ['local', v.name]))
+    return { stdout: noHeading ? table.split('\n').slice(1).join('\n') : table }
   },
 }
 
@@ -53,20 +71,38 @@ const inspectCommand: PodctlCommand = {
 }
 
 const rmCommand: PodctlCommand = {
-  command: 'rm <names..>',
+  command: 'rm [names..]',
   aliases: ['remove'],
   describe: 'Remove one or more volumes not used by any container',
+  examples: [['podctl volume rm data', 'remove the volume data'], ['podctl volume rm -af', 'remove every volume, and the containers using them first']],
   builder: y => y.positional('names', { type: 'string', array: true })
-    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the containers using the volume first; do not fail on volumes that do not exist' }),
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Remove all volumes' })
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the containers using the volume first; do not fail on volumes that do not exist' })
+    .option('time', { alias: 't', type: 'string', describe: 'Seconds to wait for running containers to stop before killing the container' }),
   async run (ctx, argv) {
+    const names = strings(argv['names'])
+    const all = argv['all'] === true
+    const force = argv['force'] === true
+    if ((names.length > 0 && all) || (names.length === 0 && !all)) throw invalidArgument('choose either one or more volumes or all')
+    const timeoutSec = parseTimeFlag(argv['time'])
+    const { store } = ctx
+    const targets = all ? store.read(() => listVolumes(store).map(v => v.name)) : names
     const out: string[] = []
     const errors: unknown[] = []
-    for (const n of (argv['names'] as string[]).map(String)) {
-      if (argv['force'] === true && getVolume(ctx.store, n) === undefined) continue
+    const present = force ? store.read(() => targets.filter(n => getVolume(store, n) !== undefined)) : targets
+    if (force) {
+      // Every container using any of the volumes goes in one run of the removal engine.
+      const users = [...new Set(store.read(() => present.flatMap(n => listVolumeUsers(store, n))))]
       try {
-        if (argv['force'] === true) await removeUsingContainers(ctx, containersUsingVolume(ctx, n), `volume ${n}`)
-        out.push(removeVolume(ctx, n).name)
+        await removeUsingContainers(ctx, users, present.length === 1 ? `volume ${present[0]}` : 'the volumes', timeoutSec)
       } catch (err) { errors.push(err) }
+    }
+    for (const n of present) {
+      try {
+        out.push(removeVolume(ctx, n).name)
+      } catch (err) {
+        if (!(all && isErrorCode(err, 'NO_SUCH_VOLUME'))) errors.push(err)
+      }
     }
     return { stdout: renderLines(out), errors }
   },
@@ -75,9 +111,13 @@ const rmCommand: PodctlCommand = {
 const pruneCommand: PodctlCommand = {
   command: 'prune',
   describe: 'Remove all volumes not used by any container',
-  builder: y => y.option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Do not prompt for confirmation' }),
-  run (ctx) {
-    return { stdout: renderLines(pruneVolumes(ctx)) }
+  examples: [['podctl volume prune -f --filter label=tmp', 'remove the unused volumes labelled tmp']],
+  builder: y => y
+    .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Do not prompt for confirmation' })
+    .option('filter', { type: 'string', describe: 'Provide filter values (repeatable): label, label!, until, after' }),
+  run (ctx, argv) {
+    const filter = parseVolumeFilters(strings(argv['filter']), VOLUME_PRUNE_FILTERS)
+    return { stdout: renderLines(pruneVolumes(ctx, volumes => filter({ volumes, userCount: () => 0 }))) }
   },
 }
 

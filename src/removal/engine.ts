@@ -11,7 +11,7 @@ import { getPod } from '../state/pod-rows.js'
 import type { RemovalBackend } from './backend.js'
 import { deleteEmptyPodRow } from './delete-rows.js'
 import type { RemovalEvent, RemovalEventListener, RemovalStep } from './events.js'
-import { interrupted, keptForDependent, notAllPodContainersRemoved, podMemberFailed } from './messages.js'
+import { alreadyRemoved, interrupted, keptForDependent, notAllPodContainersRemoved, podMemberFailed } from './messages.js'
 import type { PreparedRemoval } from './prepare.js'
 import type { ContainerOutcome, Outcome, PodOutcome, RemoveReport } from './report.js'
 import { RunState } from './run-state.js'
@@ -86,7 +86,11 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
     try {
       if (host.signal.aborted) throw interrupted(id)
       const r = await removeOneContainer(ctx, id)
-      await settle(id, r.removedBy === undefined ? { status: 'removed' } : { status: 'removed', removedBy: r.removedBy })
+      // Only the process that removed it reports it removed (and prints it); for the
+      // others it was already gone: skipped, not an error.
+      await settle(id, r.removed
+        ? { status: 'removed' }
+        : { status: 'skipped', reason: alreadyRemoved('container', id, r.removedBy), ...(r.removedBy === undefined ? {} : { removedBy: r.removedBy }) })
     } catch (err) {
       const error = isPodctlError(err)
         ? err
@@ -113,7 +117,10 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
   for (const [id, error] of prep.preErrors) await poison(id, error)
   const podsWithMembers = new Set([...prep.containers.values()].map(c => c.podId as string | null))
   for (const p of prep.pods.keys()) {
-    if (!podsWithMembers.has(p) && host.store.write(() => deleteEmptyPodRow(host.store, p))) emit(p, 'pod-deleted')
+    if (!podsWithMembers.has(p) && host.store.write(() => deleteEmptyPodRow(host.store, p))) {
+      await state.markPodDeleted(p)
+      emit(p, 'pod-deleted')
+    }
   }
   inflight++ // hold the walk open while seeding
   for (const id of prep.containers.keys()) {
@@ -141,11 +148,15 @@ async function buildReport (host: Host, prep: PreparedRemoval, state: RunState, 
     let gone = getPod(host.store, p.id) === undefined
     // Members removed by another process: the pod row is still ours to delete.
     if (!gone && memberErrors.length === 0 && host.store.write(() => deleteEmptyPodRow(host.store, p.id))) {
+      await state.markPodDeleted(p.id)
       emit(p.id, 'pod-deleted')
       gone = true
     }
     if (gone && p.podIdFile !== null) removeFileIfPresent(p.podIdFile)
-    const outcome: Outcome = gone ? { status: 'removed' } : { status: 'failed', error: notAllPodContainersRemoved(p.id) }
+    // Removed only when this run deleted the row; a pod another process took down is skipped.
+    const outcome: Outcome = !gone
+      ? { status: 'failed', error: notAllPodContainersRemoved(p.id) }
+      : await state.podDeletedHere(p.id) ? { status: 'removed' } : { status: 'skipped', reason: alreadyRemoved('pod', p.id) }
     pods.push({ id: p.id, name: p.name, outcome, memberErrors: gone ? [] : memberErrors })
   }
   return { containers, pods, events }

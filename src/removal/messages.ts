@@ -44,3 +44,9 @@ export function notAllPodContainersRemoved (podId: string): PodctlError {
 export function podMemberFailed (ctrId: string, podId: string, err: PodctlError): PodctlError {
   return new PodctlError(err.code, `error removing container ${ctrId} from pod ${podId}: ${err.message}`, { cause: err })
 }
+
+// Why a target is 'skipped': another process removed it (the one whose claim we waited
+// on, when known), or its row went between resolve and claim. Not an error (exit 0).
+export function alreadyRemoved (what: 'container' | 'pod', id: string, by?: number): string {
+  return by === undefined ? `${what} ${id} was already removed` : `${what} ${id} was already removed by process ${by}`
+}

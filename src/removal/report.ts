@@ -1,9 +1,13 @@
 import type { PodctlError } from '../errors.js'
 import type { RemovalEvent } from './events.js'
 
+// 'removed' means this process removed it (and only then is it printed). A container or
+// pod another process removed, or that vanished between resolve and claim, is 'skipped'
+// (already gone, as Podman's rm -f of a missing container): removedBy names the process
+// whose claim this run waited on, when there was one.
 export type Outcome =
-  | { status: 'removed', removedBy?: number }
-  | { status: 'skipped', reason: string }
+  | { status: 'removed' }
+  | { status: 'skipped', reason: string, removedBy?: number }
   | { status: 'failed', error: PodctlError }
 
 export interface ContainerOutcome {
@@ -32,8 +36,8 @@ export interface RemoveReport {
 
 export function outcomeToJson (o: Outcome): Record<string, unknown> {
   if (o.status === 'failed') return { outcome: 'failed', error: o.error.message, code: o.error.code }
-  if (o.status === 'skipped') return { outcome: 'skipped', reason: o.reason }
-  return o.removedBy === undefined ? { outcome: 'removed' } : { outcome: 'removed', removedBy: o.removedBy }
+  if (o.status === 'skipped') return { outcome: 'skipped', reason: o.reason, ...(o.removedBy === undefined ? {} : { removedBy: o.removedBy }) }
+  return { outcome: 'removed' }
 }
 
 export function reportToJson (r: RemoveReport): Record<string, unknown> {

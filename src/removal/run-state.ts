@@ -10,14 +10,18 @@ interface ContainerEntry {
   outcome?: Outcome
 }
 interface VolumeEntry { kind: 'volume', users: number }
-type Entry = ContainerEntry | VolumeEntry
+// deletedHere: this run deleted the pod row (only then is the pod 'removed').
+interface PodEntry { kind: 'pod', deletedHere: boolean }
+type Entry = ContainerEntry | VolumeEntry | PodEntry
 
 const ckey = (id: string): string => `c:${id}`
 const vkey = (name: string): string => `v:${name}`
+const pkey = (id: string): string => `p:${id}`
 
 // All mutable state shared by one run's workers, in one StripedMap: visited, claimed,
-// outcomes (errors included), Kahn in-degrees and per-volume user counts. Workers
-// never keep their own copies; every change is an atomic update on its key's stripe.
+// outcomes (errors included), Kahn in-degrees, per-volume user counts and which pod
+// rows this run deleted. Workers never keep their own copies; every change is an
+// atomic update on its key's stripe.
 export class RunState {
   private readonly map: StripedMap<string, Entry>
 
@@ -31,6 +35,16 @@ export class RunState {
 
   async addVolume (name: string, users: number): Promise<void> {
     await this.map.set(vkey(name), { kind: 'volume', users })
+  }
+
+  // A pod row this run deleted (its last member's transaction, or an empty pod's).
+  async markPodDeleted (id: string): Promise<void> {
+    await this.map.set(pkey(id), { kind: 'pod', deletedHere: true })
+  }
+
+  async podDeletedHere (id: string): Promise<boolean> {
+    const e = await this.map.get(pkey(id))
+    return e?.kind === 'pod' && e.deletedHere
   }
 
   // True exactly once per container: the caller is the one that runs it.

@@ -31,11 +31,12 @@ export interface StepContext {
   emit: (container: string, step: RemovalStep, error?: string) => void
 }
 
-export interface StepResult {
-  // Set when another live process owned the claim and finished the removal.
-  removedBy?: number
-  podDeleted: boolean
-}
+export type StepResult =
+  // This process claimed the container and did every step.
+  | { removed: true, podDeleted: boolean }
+  // The row was gone when we came to claim it: another process removed it (removedBy:
+  // the live owner whose claim we waited on, if we saw one). Nothing was done here.
+  | { removed: false, removedBy?: number }
 
 // Removes one container, in DESIGN 3.4 order. Every step is idempotent, and the claim
 // is persisted first, so a run killed anywhere leaves a 'removing' row the next run finishes.
@@ -43,7 +44,7 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   const { host, backend, emit } = ctx
   const signal = host.signal
   const claimed = await claimOrWait(ctx, id)
-  if ('removedBy' in claimed) return { podDeleted: false, ...(claimed.removedBy === undefined ? {} : { removedBy: claimed.removedBy }) }
+  if ('gone' in claimed) return { removed: false, ...(claimed.removedBy === undefined ? {} : { removedBy: claimed.removedBy }) }
   const c = claimed.container
   await ctx.state.markClaimed(id)
   emit(id, 'claimed')
@@ -73,21 +74,26 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   }))
   if (c.cidfile !== null) removeFileIfPresent(c.cidfile)
   emit(id, 'deleted')
-  if (rows.podDeleted && c.podId !== null) emit(c.podId, 'pod-deleted')
-  return { podDeleted: rows.podDeleted }
+  if (rows.podDeleted && c.podId !== null) {
+    await ctx.state.markPodDeleted(c.podId)
+    emit(c.podId, 'pod-deleted')
+  }
+  return { removed: true, podDeleted: rows.podDeleted }
 }
 
-type Claimed = { container: ContainerRecord } | { removedBy: number | undefined }
+type Claimed = { container: ContainerRecord } | { gone: true, removedBy: number | undefined }
 
 // Takes the claim; while another live process holds it, polls until that process has
-// removed the container (success, removedBy), died (take over) or claimWaitMs passes.
+// removed the container (gone, removedBy: that process), died (take over) or claimWaitMs
+// passes. A row already gone at the first try (deleted between resolve and claim) is
+// gone with no removedBy: either way this process did not remove it.
 async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
   const started = Date.now()
   let owner: number | undefined
   for (;;) {
     checkAborted(ctx.host.signal, id)
     const r = claimContainer(ctx.host.store, id as ContainerId, ctx.me)
-    if (r.kind === 'gone') return { removedBy: owner }
+    if (r.kind === 'gone') return { gone: true, removedBy: owner }
     if (r.kind === 'claimed') {
       const planned = ctx.containers.get(id)
       if (planned === undefined) throw new Error(`Assertion failed: container ${id} is not part of this run`)

@@ -2,9 +2,11 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { FakeBackend } from '../../src/removal/fake-backend.js'
-import { removeContainers } from '../../src/removal/index.js'
+import { executeRemoval, prepareRemoval, removeContainers } from '../../src/removal/index.js'
+import { reportToJson } from '../../src/removal/report.js'
 import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
 import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
+import { deletePodRow, getPod } from '../../src/state/pod-rows.js'
 import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from './engine-helpers.js'
 import { withHarness } from './harness.js'
 
@@ -58,17 +60,51 @@ test('a dead owner\'s claim is taken over', () => withHarness(async h => {
   assert.equal(stepsOf(report, c.id), ALL_STEPS)
 }))
 
-test('a live other owner: we wait and report success when it finishes, without doing the steps', () => withHarness(async h => {
+test('a live other owner: we wait until it finishes, without doing the steps; skipped (removed by it), not removed by us', () => withHarness(async h => {
   const c = h.container('contended', { state: 'removing', ownerPid: parent.pid, ownerStart: parent.start, removingSince: 5 })
   const backend = new FakeBackend()
   const timer = setTimeout(() => deleteContainerRow(h.store, c.id), 100)
   try {
     const { report } = await runEngine(h, [c], { backend, claimPollMs: 10, claimWaitMs: 60_000 })
-    assert.equal(report.containers.map(x => x.outcome), [{ status: 'removed', removedBy: parent.pid }])
+    assert.equal(report.containers.map(x => x.outcome), [{ status: 'skipped', reason: `container ${c.id} was already removed by process ${parent.pid}`, removedBy: parent.pid }])
     assert.equal(backend.calls, [])
   } finally {
     clearTimeout(timer)
   }
+}))
+
+test('a row deleted between resolve and claim (another process removed it): skipped, not removed, no steps', () => withHarness(async h => {
+  const c = h.container('raced', { state: 'running' })
+  const kept = h.container('kept', { state: 'exited' })
+  const prep = prepareRemoval(h.store, { mode: 'rm', targets: [{ id: c.id, input: 'raced' }, { id: kept.id, input: 'kept' }], force: true, depend: false, volumes: false })
+  deleteContainerRow(h.store, c.id)
+  const backend = new FakeBackend()
+  const report = await executeRemoval(h.host, prep, { backend })
+  assert.equal(report.containers.map(x => [x.name, x.outcome]), [
+    ['raced', { status: 'skipped', reason: `container ${c.id} was already removed` }],
+    ['kept', { status: 'removed' }],
+  ])
+  assert.equal(backend.callsFor(c.id), [])
+  assert.equal(stepsOf(report, c.id), [])
+  const json = reportToJson(report) as { containers: { name: string, outcome: string }[] }
+  assert.equal(json.containers.map(x => [x.name, x.outcome]), [['raced', 'skipped'], ['kept', 'removed']])
+}))
+
+test('pod rm: a pod another process took down after we planned it is skipped, not removed; one whose members it took is still ours', () => withHarness(async h => {
+  const gone = h.pod('gone', { members: ['gone-m'] })
+  const ours = h.pod('ours', { members: ['ours-m'] })
+  const prep = prepareRemoval(h.store, { mode: 'pod-rm', targets: [], pods: [gone.pod, ours.pod], force: true, depend: false, volumes: true })
+  // "Another process": every row of pod gone, and only the containers of pod ours.
+  for (const c of [...gone.members, gone.infra!, ...ours.members, ours.infra!]) deleteContainerRow(h.store, c.id)
+  deletePodRow(h.store, gone.pod.id)
+  const report = await executeRemoval(h.host, prep, { backend: new FakeBackend() })
+  assert.equal(report.pods.map(p => [p.name, p.outcome]), [
+    ['gone', { status: 'skipped', reason: `pod ${gone.pod.id} was already removed` }],
+    ['ours', { status: 'removed' }],
+  ])
+  assert.ok(report.containers.every(c => c.outcome.status === 'skipped'))
+  assert.equal(report.events.filter(e => e.step === 'pod-deleted').map(e => e.container), [ours.pod.id])
+  assert.is(getPod(h.store, ours.pod.id), undefined)
 }))
 
 test('a live other owner that never finishes: bounded wait, then an error naming it', () => withHarness(async h => {

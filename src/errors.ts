@@ -47,42 +47,6 @@ export function isErrorCode (err: unknown, code: ErrorCode): boolean {
   return isPodctlError(err) && err.code === code
 }
 
-// Podman's exit statuses: 1 no such object, 2 improper state without force, 125 anything else.
-export const EXIT_CODES: Record<ErrorCode, number> = {
-  NO_SUCH_CONTAINER: 1,
-  NO_SUCH_POD: 1,
-  NO_SUCH_IMAGE: 1,
-  NO_SUCH_VOLUME: 1,
-  NO_SUCH_NETWORK: 1,
-  CONTAINER_STATE_IMPROPER: 2,
-  CONTAINER_HAS_DEPENDENTS: 125,
-  IN_USE: 2,
-  NAME_IN_USE: 125,
-  AMBIGUOUS_ID: 125,
-  INVALID_ARGUMENT: 125,
-  DEPENDENCY_CYCLE: 125,
-  RUNTIME_FAILED: 125,
-  NETWORK_FAILED: 125,
-  STORAGE_FAILED: 125,
-  STATE_FAILED: 125,
-  LOCK_TIMEOUT: 125,
-  INTERRUPTED: 125,
-  INTERNAL: 125,
-}
-
-export function exitCodeFor (err: unknown): number {
-  return isPodctlError(err) ? EXIT_CODES[err.code] : 125
-}
-
-// Podman's precedence for batch commands: 1 (no such object) wins over 2, 2 over 125.
-export function batchExitCode (errors: readonly unknown[]): number {
-  if (errors.length === 0) return 0
-  const codes = errors.map(exitCodeFor)
-  if (codes.includes(1)) return 1
-  if (codes.includes(2)) return 2
-  return 125
-}
-
 export function errorMessage (err: unknown): string {
   if (err instanceof Error) return err.message
   return String(err)

@@ -1,3 +1,5 @@
+import { checkExitStatus } from '../exit-policy.js'
+
 // One inconsistency system check found, as printed and as JSON.
 export interface Finding {
   kind: FindingKind
@@ -44,7 +46,7 @@ export interface CheckReport {
   findings: Finding[]
 }
 
-// 0 when nothing is left unrepaired, 1 otherwise.
+// 0 when nothing is left unrepaired, 1 otherwise (the exit policy table decides).
 export function checkExitCode (report: CheckReport): number {
-  return report.findings.some(f => !f.repaired) ? 1 : 0
+  return checkExitStatus(report.findings)
 }

@@ -1,10 +1,8 @@
 import yargs from 'yargs'
 import type { Argv, CommandModule } from 'yargs'
 
-import { GLOBAL_OPTIONS, resolveConfig } from '../config.js'
-import { errorMessage, exitCodeFor, isPodctlError, PodctlError } from '../errors.js'
-import { createLogger } from '../log.js'
-import type { RemovalBackendFactory } from '../removal/backend.js'
+import { createLogger, errorMessage, exitStatus, GLOBAL_OPTIONS, isPodctlError, PodctlError, resolveConfig } from '../index.js'
+import type { RemovalBackendFactory } from '../index.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
 import { isGroup, setCommandStreams } from './command.js'
 import { COMMANDS } from './commands/index.js'
@@ -97,18 +95,13 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   }
   if (failure !== undefined) {
     printError(io, failure, jsonErrors)
-    return exitCodeFor(failure)
+    return exitStatus('batch', [failure])
   }
   if (result === undefined) return 0
   if (result.stdout !== undefined && result.stdout !== '') io.stdout(result.stdout)
   const errors = result.errors ?? []
   for (const e of errors) printError(io, e, jsonErrors)
-  if (result.exitCode !== undefined) return result.exitCode
-  if (errors.length === 0) return 0
-  const codes = errors.map(exitCodeFor)
-  if (codes.includes(1)) return 1
-  if (codes.includes(2)) return 2
-  return Math.max(...codes)
+  return result.exitCode ?? exitStatus(result.exitPolicy ?? 'batch', errors)
 }
 
 function printError (io: CliIo, err: unknown, json: boolean): void {
@@ -116,10 +109,8 @@ function printError (io: CliIo, err: unknown, json: boolean): void {
     io.stderr(JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }) + '\n')
     return
   }
-  if (!isPodctlError(err) && !(err instanceof TypeError && /^Expected/.test(err.message))) {
-    // A programmer error: keep the stack for debugging, but not in the user's face.
-    if (process.env['PODCTL_DEBUG'] === '1' && err instanceof Error) io.stderr(`${err.stack ?? ''}\n`)
-  }
+  // Anything else is a programmer error: its stack is for debugging, not the user's face.
+  if (!isPodctlError(err) && process.env['PODCTL_DEBUG'] === '1' && err instanceof Error) io.stderr(`${err.stack ?? ''}\n`)
   io.stderr(`Error: ${errorMessage(err)}\n`)
   if (isPodctlError(err) && err.hint !== undefined) io.stderr(`hint: ${err.hint}\n`)
 }

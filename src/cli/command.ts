@@ -1,12 +1,15 @@
 import type { Argv } from 'yargs'
 
+import type { ExitPolicy } from '../index.js'
 import type { CommandContext } from './context.js'
 
 // What a handler hands back: text for stdout, errors to print (Podman prints each as
-// "Error: …" on stderr) and, when it must differ from the errors' codes, an exit status.
+// "Error: …" on stderr), and how they make the exit status: a policy of the exit table
+// (default 'batch'), or a status of its own (an attached run's container status).
 export interface CommandResult {
   stdout?: string
   errors?: unknown[]
+  exitPolicy?: ExitPolicy
   exitCode?: number
 }
 

@@ -1,40 +1,19 @@
-import type { PodctlConfig } from '../config.js'
-import type { Logger } from '../log.js'
-import type { RemovalBackendFactory } from '../removal/backend.js'
-import { assertStateWritable } from '../state/read-only-open.js'
-import { StateStore } from '../state/sqlite-state-store.js'
-import type { StateAccess } from '../state/sqlite-state-store.js'
+import { assertStateWritable, Session } from '../index.js'
+import type { PodctlConfig, RemovalBackendFactory, StateAccess } from '../index.js'
+import type { Logger } from '../index.js'
 import type { Progress } from './progress.js'
 
-// What every command handler gets: resolved config, a logger, lazily opened state.
-export class CommandContext implements Disposable {
-  readonly config: PodctlConfig
-  readonly log: Logger
+// What every command handler gets: a library session (config, logger, signal, state opened
+// on first use) plus the CLI's progress display. Handlers pass it to library calls.
+export class CommandContext extends Session {
   readonly progress: (label: string, total: number) => Progress
-  readonly signal: AbortSignal
   // Set by tests (runInProcess) to run rm/pod rm against a fake; undefined = the real host.
   readonly removalBackend: RemovalBackendFactory | undefined
-  // 'read' (a command that only reads): a state dir this process cannot write is opened
-  // read-only (store.readOnly) instead of failing.
-  readonly stateAccess: StateAccess
-  private storeHandle: StateStore | undefined
 
   constructor (opts: { config: PodctlConfig, log: Logger, progress: (label: string, total: number) => Progress, signal: AbortSignal, removalBackend?: RemovalBackendFactory, stateAccess?: StateAccess }) {
-    this.config = opts.config
-    this.log = opts.log
+    super(opts)
     this.progress = opts.progress
-    this.signal = opts.signal
     this.removalBackend = opts.removalBackend
-    this.stateAccess = opts.stateAccess ?? 'write'
-  }
-
-  get store (): StateStore {
-    this.storeHandle ??= StateStore.open(this.config.root, { access: this.stateAccess })
-    return this.storeHandle
-  }
-
-  [Symbol.dispose] (): void {
-    this.storeHandle?.close()
   }
 }
 

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../errors.js'
+import { invalidArgument } from '../index.js'
 import type { Args } from './command.js'
 import { wantsJson } from './command.js'
 

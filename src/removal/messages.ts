@@ -2,10 +2,6 @@ import { PodctlError } from '../errors.js'
 
 // Podman's wording for every removal error, in one place. No hints: stderr matches Podman's.
 
-export function noSuchContainerForRm (ref: string): PodctlError {
-  return new PodctlError('NO_SUCH_CONTAINER', `no container with ID or name "${ref}" found: no such container`)
-}
-
 export function runningWithoutForce (id: string, state: string): PodctlError {
   return new PodctlError('CONTAINER_STATE_IMPROPER',
     `cannot remove container ${id} as it is ${state} - running or paused containers cannot be removed without force: container state improper`)

@@ -1,3 +1,4 @@
+import type { ContainerId } from '../ids.js'
 import type { PodctlError } from '../errors.js'
 import type { DependencyGraph } from '../graph/dependency-graph.js'
 import { buildDependencyGraph, closeOverDependents } from '../graph/dependency-graph.js'
@@ -9,7 +10,12 @@ import { listPods } from '../state/pod-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import type { ContainerRecord, PodRecord } from '../state/types.js'
 import { dependencyCycle, hasDependents, infraOutsidePod, runningWithoutForce } from './messages.js'
-import type { RemovalTarget } from './resolve.js'
+
+// A container to remove; `input` is the reference as typed (printed back on success).
+export interface RemovalTarget {
+  id: ContainerId
+  input?: string
+}
 
 export interface RemovalRequest {
   mode: 'rm' | 'pod-rm'

@@ -47,3 +47,12 @@ export function reportToJson (r: RemoveReport): Record<string, unknown> {
     events: r.events,
   }
 }
+
+// The first run's report with a later run's pods and containers taking their place.
+export function mergeReports (first: RemoveReport, later: RemoveReport): RemoveReport {
+  const pods = new Map(first.pods.map(p => [p.id, p]))
+  for (const p of later.pods) pods.set(p.id, p)
+  const containers = new Map(first.containers.map(c => [c.id, c]))
+  for (const c of later.containers) containers.set(c.id, c)
+  return { containers: [...containers.values()], pods: [...pods.values()], events: [...first.events, ...later.events] }
+}

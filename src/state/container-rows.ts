@@ -152,3 +152,9 @@ export function listDependents (store: StateStore, id: ContainerId): DependencyR
 export function listDependenciesOf (store: StateStore, id: ContainerId): DependencyRecord[] {
   return (store.db.prepare('SELECT * FROM container_deps WHERE container_id = ?').all(id) as DepRow[]).map(depFromRow)
 }
+
+// The most recently created container (`--latest`).
+export function latestContainer (store: StateStore): ContainerRecord | undefined {
+  const r = store.db.prepare('SELECT * FROM containers ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as ContainerRow | undefined
+  return r === undefined ? undefined : fromRow(r)
+}

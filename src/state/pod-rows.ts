@@ -73,3 +73,9 @@ export function resolvePod (store: StateStore, ref: string): PodRecord {
 export function deletePodRow (store: StateStore, id: PodId): boolean {
   return store.db.prepare('DELETE FROM pods WHERE id = ?').run(id).changes === 1
 }
+
+// The most recently created pod (`--latest`).
+export function latestPod (store: StateStore): PodRecord | undefined {
+  const r = store.db.prepare('SELECT * FROM pods ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as PodRow | undefined
+  return r === undefined ? undefined : fromRow(r)
+}

@@ -6,7 +6,7 @@ import type { Host } from '../host.js'
 import type { ImageId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { execCommand } from '../runtime/exec-command.js'
-import { deleteImageRow, getImage, insertImage, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
+import { deleteImageRow, getImage, insertImage, listImages, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
 import { fsyncDir, removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
@@ -89,4 +89,9 @@ export function releaseImageFiles (host: Host, containerId: string, lowerDir: st
   if (getImage(host.store, id) !== undefined) return
   const others = host.store.db.prepare("SELECT 1 FROM containers WHERE id <> ? AND json_extract(config, '$.lowerDir') = ? LIMIT 1").get(containerId, lowerDir)
   if (others === undefined) removeTree(paths.image(host.config, id))
+}
+
+// `image ls`: every image record, oldest first.
+export function listImageRecords (host: Host): ImageRecord[] {
+  return listImages(host.store)
 }

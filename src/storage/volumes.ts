@@ -4,7 +4,7 @@ import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { generateId, validateName } from '../ids.js'
 import type { Labels, VolumeRecord } from '../state/types.js'
-import { deleteVolumeRow, getVolume, insertVolume, listVolumes, listVolumeUsers, resolveVolume, volumeExists } from '../state/volume-rows.js'
+import { deleteVolumeRow, getVolume, insertVolume, listVolumes, listVolumeUsers, noSuchVolume, resolveVolume, volumeExists } from '../state/volume-rows.js'
 import { removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
 
@@ -72,4 +72,27 @@ export function toVolumeView (v: VolumeRecord): Record<string, unknown> {
     Name: v.name, Driver: 'local', Mountpoint: v.mountpoint, CreatedAt: new Date(v.createdAt).toISOString(),
     Labels: v.labels, Scope: 'local', Options: {}, Anonymous: v.anonymous, MountCount: 0,
   }
+}
+
+// `volume ls`: the volumes the filter picks (it is given every volume and each one's user
+// count), in one read of the state.
+export function listVolumesMatching (host: Host, select: (volumes: readonly VolumeRecord[], userCount: (name: string) => number) => (v: VolumeRecord) => boolean): VolumeRecord[] {
+  const { store } = host
+  return store.read(() => {
+    const all = listVolumes(store)
+    return all.filter(select(all, n => listVolumeUsers(store, n).length))
+  })
+}
+
+// `volume inspect`: the views of the named volumes, and a "no such volume" for each miss.
+export function inspectVolumes (host: Host, names: readonly string[]): { views: Record<string, unknown>[], errors: PodctlError[] } {
+  const out: { views: Record<string, unknown>[], errors: PodctlError[] } = { views: [], errors: [] }
+  host.store.read(() => {
+    for (const n of names) {
+      const v = getVolume(host.store, n)
+      if (v === undefined) out.errors.push(noSuchVolume(n))
+      else out.views.push(toVolumeView(v))
+    }
+  })
+  return out
 }

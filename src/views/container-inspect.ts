@@ -1,5 +1,6 @@
 import { readConfig } from '../containers/container-config.js'
 import { joinedContainer } from '../containers/network-mode.js'
+import type { Host } from '../host.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { getContainer, listDependenciesOf } from '../state/container-rows.js'
 import { getImage } from '../state/image-rows.js'
@@ -66,4 +67,10 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
       UTSMode: c.namespaces.uts ?? 'private', AutoRemove: c.autoRemove, ContainerIDFile: c.cidfile ?? '',
     },
   }
+}
+
+// `inspect` of the given containers, each re-read (an observe may have changed it).
+export function inspectContainerViews (host: Host, containers: readonly ContainerRecord[]): Record<string, unknown>[] {
+  const { store } = host
+  return store.read(() => containers.map(c => toInspectView(store, getContainer(store, c.id) ?? c)))
 }

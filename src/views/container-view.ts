@@ -1,4 +1,5 @@
-import { humanDuration } from '../cli/render.js'
+import { humanDuration } from './human-duration.js'
+import type { Host } from '../host.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import type { ContainerRecord, ImageRecord, PodRecord } from '../state/types.js'
 
@@ -79,4 +80,12 @@ export function toListEntry (c: ContainerRecord, lk: ViewLookups, now = Date.now
     State: c.state,
     Status: containerStatus(c, now),
   }
+}
+
+// `ps --format json` entries for the given containers, in one read of the state.
+export function listContainerEntries (host: Host, containers: readonly ContainerRecord[], now = Date.now()): ContainerListEntry[] {
+  return host.store.read(() => {
+    const lookups = loadViewLookups(host.store)
+    return containers.map(c => toListEntry(c, lookups, now))
+  })
 }

@@ -1,4 +1,7 @@
 import { listPodContainers } from '../state/container-rows.js'
+import type { Host } from '../host.js'
+import { listPods } from '../state/pod-rows.js'
+import type { PodFilterItem } from '../targets/pod-filters.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import type { ContainerRecord, PodRecord } from '../state/types.js'
 
@@ -36,4 +39,18 @@ export function toPodListEntry (store: StateStore, p: PodRecord): Record<string,
     Created: new Date(p.createdAt).toISOString(), Id: p.id, InfraId: p.infraId ?? '', Name: p.name, Namespace: '',
     Networks: [], Status: podStatus(members), Labels: p.labels,
   }
+}
+
+// `pod ps --format json` entries of the pods the filter picks, in one read of the state.
+export function listPodEntries (host: Host, filter: (item: PodFilterItem) => boolean): Record<string, unknown>[] {
+  const { store } = host
+  return store.read(() => listPods(store).flatMap(p => {
+    const members = listPodContainers(store, p.id)
+    return filter({ pod: p, members, status: podStatus(members) }) ? [toPodListEntry(store, p)] : []
+  }))
+}
+
+// `pod inspect` of the given pods.
+export function inspectPodViews (host: Host, pods: readonly PodRecord[]): Record<string, unknown>[] {
+  return host.store.read(() => pods.map(p => toPodInspectView(host.store, p)))
 }

@@ -1,4 +1,4 @@
-import { humanDuration } from '../cli/render.js'
+import { humanDuration } from './human-duration.js'
 import { shortId } from '../ids.js'
 import type { ContainerListEntry } from './container-view.js'
 

@@ -2,7 +2,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { joinedContainer, parseNamespaceMode, parseNetworkMode, storedMode } from '../../src/containers/network-mode.js'
-import { EXIT_CODES, isPodctlError } from '../../src/errors.js'
+import { isPodctlError } from '../../src/errors.js'
+import { EXIT_CODES } from '../../src/exit-policy.js'
 
 const test = suite('network-mode')
 

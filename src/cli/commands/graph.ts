@@ -1,6 +1,4 @@
-import { invalidArgument } from '../../errors.js'
-import { buildDependencyGraph, edgeKinds } from '../../graph/dependency-graph.js'
-import { listContainers, listDependencies } from '../../state/container-rows.js'
+import { describeDependencyGraph, invalidArgument } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
 import { renderJson } from '../render.js'
 
@@ -13,12 +11,8 @@ export const graphCommand: PodctlCommand = {
   run (ctx, argv) {
     const format = String(argv['format'])
     if (format !== 'dot' && format !== 'json') throw invalidArgument(`unsupported --format ${JSON.stringify(format)}: use dot or json`)
-    const { store } = ctx
-    const { containers, deps } = store.read(() => ({ containers: listContainers(store), deps: listDependencies(store) }))
-    const g = buildDependencyGraph(containers.map(c => c.id), deps)
+    const { containers, edges } = describeDependencyGraph(ctx)
     const byId = new Map(containers.map(c => [c.id as string, c]))
-    const edges = g.edges().map(e => ({ from: e.v, to: e.w, kinds: edgeKinds(g, e.v, e.w) }))
-      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
     if (format === 'json') {
       const nodes = containers.map(c => ({ id: c.id, name: c.name, pod: c.podId, infra: c.isInfra, state: c.state }))
       return { stdout: renderJson({ nodes, edges }) }

@@ -1,11 +1,8 @@
-import { shortId } from '../../ids.js'
-import { importImage, removeImage } from '../../storage/images.js'
-import { listImages, resolveImage } from '../../state/image-rows.js'
-import { renderTemplate } from '../../views/go-template.js'
+import { humanDuration, importImage, listImageRecords, removeImages, renderTemplate, shortId } from '../../index.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
-import { removeUsingContainers } from '../remove-users.js'
-import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
+import { strings } from '../removal-flags.js'
+import { renderJson, renderLines, renderTable } from '../render.js'
 
 const importCommand: PodctlCommand = {
   command: 'import <path> <name>',
@@ -27,7 +24,7 @@ const lsCommand: PodctlCommand = {
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate output' })
     .option('format', FORMAT_OPTION),
   run (ctx, argv) {
-    const images = listImages(ctx.store)
+    const images = listImageRecords(ctx)
     if (wantsJson(argv)) return { stdout: renderJson(images.map(i => ({ Id: i.id, Names: [i.name], Created: Math.floor(i.createdAt / 1000), Size: i.size, Source: i.source }))) }
     const id = (s: string): string => argv['no-trunc'] === true ? s : shortId(s)
     if (argv['quiet'] === true) return { stdout: renderLines(images.map(i => id(i.id))) }
@@ -60,19 +57,9 @@ const rmCommand: PodctlCommand = {
   builder: y => y.positional('images', { type: 'string', array: true })
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove the containers using the image first' }),
   async run (ctx, argv) {
-    const out: string[] = []
-    const errors: unknown[] = []
-    for (const ref of (argv['images'] as string[]).map(String)) {
-      try {
-        if (argv['force'] === true) {
-          const image = resolveImage(ctx.store, ref)
-          const users = (ctx.store.db.prepare('SELECT id FROM containers WHERE image_id = ?').all(image.id) as { id: string }[]).map(r => r.id)
-          await removeUsingContainers(ctx, users, `image ${ref}`)
-        }
-        out.push(`Deleted: ${removeImage(ctx, ref, argv['force'] === true).id}`)
-      } catch (err) { errors.push(err) }
-    }
-    return { stdout: renderLines(out), errors }
+    const backend = ctx.removalBackend?.(ctx)
+    const { removed, errors } = await removeImages(ctx, strings(argv['images']), argv['force'] === true, backend === undefined ? {} : { backend })
+    return { stdout: renderLines(removed.map(id => `Deleted: ${id}`)), errors }
   },
 }
 

@@ -6,7 +6,8 @@ import { inspectCommand } from './inspect.js'
 import { killCommand } from './kill.js'
 import { logsCommand } from './logs.js'
 import { networkGroup } from './network.js'
-import { podGroup } from './pod.js'
+import { podSubcommands } from './pod.js'
+import { podRmCommand } from './pod-rm.js'
 import { psCommand } from './ps.js'
 import { rmCommand } from './rm.js'
 import { runCommand } from './run.js'
@@ -26,7 +27,7 @@ export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   imagesCommand,
   rmiCommand,
   volumeGroup,
-  podGroup,
+  { command: 'pod <command>', describe: 'Manage pods', subcommands: [...podSubcommands, podRmCommand] },
   graphCommand,
   systemGroup,
 ]

@@ -1,9 +1,7 @@
-import { killContainer } from '../../containers/kill-container.js'
-import { observeContainers } from '../../containers/auto-remove.js'
-import { parseSignal } from '../../runtime/signals.js'
+import { killContainer, observeContainers, parseSignal } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
+import { selectRunningTargets } from '../container-targets.js'
 import { renderLines } from '../render.js'
-import { resolveTargets } from './stop.js'
 
 export const killCommand: PodctlCommand = {
   command: 'kill [containers..]',
@@ -17,19 +15,19 @@ export const killCommand: PodctlCommand = {
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
     const sig = parseSignal(String(argv['signal']))
-    const { targets, errors } = resolveTargets(ctx, argv, true)
-    if (errors.length > 0) return { errors, exitCode: 125 }
-    await observeContainers(ctx, targets.map(t => t[1]))
+    const { targets, errors } = selectRunningTargets(ctx, argv)
+    if (errors.length > 0) return { errors, exitPolicy: 'any-error' }
+    await observeContainers(ctx, targets.map(t => t.record))
     const out: string[] = []
     const failures: unknown[] = []
-    for (const [ref, c] of targets) {
+    for (const t of targets) {
       try {
-        await killContainer(ctx, c, sig)
-        out.push(ref)
+        await killContainer(ctx, t.record, sig)
+        out.push(t.input ?? t.record.id)
       } catch (err) {
         failures.push(err)
       }
     }
-    return { stdout: renderLines(out), errors: failures, ...(failures.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout: renderLines(out), errors: failures, exitPolicy: 'any-error' }
   },
 }

@@ -1,17 +1,9 @@
-import { invalidArgument } from '../../errors.js'
-import { CNIEnv, DRIVERS, inspectNetwork } from '../../network/index.js'
-import type { CreateNetworkOptions, Driver, NetworkInspect } from '../../network/index.js'
+import { CNIEnv, DRIVERS, inspectNetwork, invalidArgument, NETWORK_PRUNE_FILTERS, parseNetworkFilters, removeUsingContainers, renderTemplate } from '../../index.js'
+import type { CreateNetworkOptions, Driver, NetworkInspect } from '../../index.js'
 import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
-import { removeUsingContainers } from '../remove-users.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
-import { renderTemplate } from '../../views/go-template.js'
+import { strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
-import { NETWORK_PRUNE_FILTERS, parseNetworkFilters } from '../../targets/network-filters.js'
-
-
-function strings (v: unknown): string[] {
-  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String)
-}
 
 // k=v pairs (labels, -o options); a bare key means an empty value.
 export function parseKeyValues (raw: readonly string[], what: string): Record<string, string> {
@@ -116,10 +108,11 @@ const rm: PodctlCommand = {
     .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Remove any containers using the network' }),
   async run (ctx, argv: Args) {
     const env = CNIEnv.fromHost(ctx)
+    const backend = ctx.removalBackend?.(ctx)
     const removed: string[] = []; const errors: unknown[] = []
     for (const name of strings(argv['networks'])) {
       try {
-        await env.remove(name, { force: argv['force'] === true, removeUsers: ids => removeUsingContainers(ctx, ids, `network ${name}`) })
+        await env.remove(name, { force: argv['force'] === true, removeUsers: ids => removeUsingContainers(ctx, ids, `network ${name}`, backend === undefined ? {} : { backend }) })
         removed.push(name)
       } catch (err) { errors.push(err) }
     }

@@ -1,34 +1,14 @@
-import { invalidArgument } from '../../errors.js'
-import { shortId } from '../../ids.js'
-import { parseLabels } from '../../containers/labels.js'
-import { observeContainers } from '../../containers/auto-remove.js'
-import { createPod } from '../../pods/create-pod.js'
-import { startPod, stopPod } from '../../pods/pod-lifecycle.js'
-import { listPodContainers } from '../../state/container-rows.js'
-import { listPods, lookupPod, noSuchPod } from '../../state/pod-rows.js'
-import { parsePodFilters } from '../../targets/pod-filters.js'
-import type { PodRecord } from '../../state/types.js'
-import { renderTemplate } from '../../views/go-template.js'
-import { podStatus, toPodInspectView, toPodListEntry } from '../../views/pod-view.js'
-import { POD_PS_HEADERS, podPsTemplateRow } from '../../views/template-rows.js'
-import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
+import { createPod, humanDuration, inspectPodViews, invalidArgument, listPodEntries, observeContainers, parseLabels, parsePodFilters, POD_PS_HEADERS, podPsTemplateRow, renderTemplate, selectPods, shortId, startPod, stopPod } from '../../index.js'
+import type { PodSelection } from '../../index.js'
+import type { Args, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseTimeFlag, strings } from '../removal-flags.js'
-import { humanDuration, renderJson, renderLines, renderTable } from '../render.js'
-import { podRmCommand } from './pod-rm.js'
+import { renderJson, renderLines, renderTable } from '../render.js'
 
-function resolvePods (ctx: CommandContext, argv: Args): { pods: [string, PodRecord][], errors: unknown[] } {
-  const pods: [string, PodRecord][] = []
-  const errors: unknown[] = []
-  if (argv['all'] === true) for (const p of listPods(ctx.store)) pods.push([p.id, p])
-  if (argv['latest'] === true) { const all = listPods(ctx.store); const p = all[all.length - 1]; if (p !== undefined) pods.push([p.id, p]) }
-  for (const r of ((argv['pods'] as string[] | undefined) ?? []).map(String)) {
-    const p = lookupPod(ctx.store, r)
-    if (p === undefined) errors.push(noSuchPod(r))
-    else pods.push([r, p])
-  }
-  return { pods, errors }
+// The pods of start, stop and inspect: names/IDs, --all, --latest; misses are collected.
+function selectPodTargets (ctx: CommandContext, argv: Args): PodSelection {
+  return selectPods(ctx, { refs: strings(argv['pods']), all: argv['all'] === true, latest: argv['latest'] === true, onMissing: 'collect' })
 }
 
 const createCommand: PodctlCommand = {
@@ -64,15 +44,16 @@ const startCommand: PodctlCommand = {
   describe: 'Start one or more pods',
   builder: podTargets,
   async run (ctx, argv) {
-    const { pods, errors } = resolvePods(ctx, argv)
-    if (errors.length > 0) return { errors, exitCode: 125 }
+    const { targets, errors } = selectPodTargets(ctx, argv)
+    if (errors.length > 0) return { errors, exitPolicy: 'any-error' }
     const out: string[] = []
-    for (const [, p] of pods) {
+    const failures: unknown[] = []
+    for (const { record: p } of targets) {
       const r = await startPod(ctx, p)
       if (r.errors.length === 0) out.push(p.id)
-      errors.push(...r.errors)
+      failures.push(...r.errors)
     }
-    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout: renderLines(out), errors: failures, exitPolicy: 'any-error' }
   },
 }
 
@@ -82,16 +63,17 @@ const stopCommand: PodctlCommand = {
   builder: y => podTargets(y).option('time', { alias: ['t', 'timeout'], type: 'string', describe: 'Seconds to wait for pod stop before killing the container' }),
   async run (ctx, argv) {
     const timeoutSec = parseTimeFlag(argv['time'])
-    const { pods, errors } = resolvePods(ctx, argv)
-    if (errors.length > 0) return { errors, exitCode: 125 }
+    const { targets, errors } = selectPodTargets(ctx, argv)
+    if (errors.length > 0) return { errors, exitPolicy: 'any-error' }
     await observeContainers(ctx)
     const out: string[] = []
-    await Promise.all(pods.map(async ([, p]) => {
+    const failures: unknown[] = []
+    await Promise.all(targets.map(async ({ record: p }) => {
       const r = await stopPod(ctx, p, timeoutSec === undefined ? {} : { timeoutSec })
       if (r.errors.length === 0) out.push(p.id)
-      errors.push(...r.errors)
+      failures.push(...r.errors)
     }))
-    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout: renderLines(out), errors: failures, exitPolicy: 'any-error' }
   },
 }
 
@@ -108,10 +90,7 @@ const psCommand: PodctlCommand = {
   async run (ctx, argv) {
     const filter = parsePodFilters(strings(argv['filter']))
     await observeContainers(ctx)
-    const entries = ctx.store.read(() => listPods(ctx.store).flatMap(p => {
-      const members = listPodContainers(ctx.store, p.id)
-      return filter({ pod: p, members, status: podStatus(members) }) ? [toPodListEntry(ctx.store, p)] : []
-    }))
+    const entries = listPodEntries(ctx, filter)
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
     if (argv['format'] !== undefined && argv['quiet'] !== true) {
       return { stdout: renderTemplate(String(argv['format']), entries.map(e => podPsTemplateRow(e, argv['no-trunc'] !== true)), { name: 'pod ps', typeName: 'ListPodReporter', headers: POD_PS_HEADERS }) }
@@ -134,25 +113,19 @@ const inspectCommand: PodctlCommand = {
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest pod podctl is aware of' })
     .option('format', { alias: 'f', type: 'string', describe: 'Format the output to a Go template or json' }),
   async run (ctx, argv) {
-    const refs = ((argv['pods'] as string[] | undefined) ?? []).map(String)
+    const refs = strings(argv['pods'])
     // Podman's inspect validation (pod inspect shares it since Podman 5).
-    if (refs.length === 0 && argv['latest'] !== true) return { stdout: '[]\n', errors: [invalidArgument('no names or ids specified')], exitCode: 125 }
-    if (refs.length > 0 && argv['latest'] === true) return { errors: [invalidArgument('--latest and arguments cannot be used together')], exitCode: 125 }
-    const { pods, errors } = resolvePods(ctx, argv)
+    if (refs.length === 0 && argv['latest'] !== true) return { stdout: '[]\n', errors: [invalidArgument('no names or ids specified')], exitPolicy: 'any-error' }
+    if (refs.length > 0 && argv['latest'] === true) return { errors: [invalidArgument('--latest and arguments cannot be used together')], exitPolicy: 'any-error' }
+    const { targets, errors } = selectPodTargets(ctx, argv)
     await observeContainers(ctx)
-    const views = ctx.store.read(() => pods.map(([, p]) => toPodInspectView(ctx.store, p)))
+    const views = inspectPodViews(ctx, targets.map(t => t.record))
     const errs = errors.map(e => e instanceof Error ? Object.assign(e, { message: e.message.replace(/^no pod with name or ID (\S+) found: no such pod$/, 'no such pod $1') }) : e)
     const format = argv['format'] === undefined ? 'json' : String(argv['format'])
     const stdout = format === 'json' ? JSON.stringify(views, null, 5) + '\n' : renderTemplate(format, views, { name: 'pod inspect', typeName: '*entities.PodInspectReport' })
-    return { stdout, errors: errs, ...(errs.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout, errors: errs, exitPolicy: 'any-error' }
   },
 }
 
-// The `pod` subcommands; the removal engine appends `pod rm`.
-export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand, podRmCommand]
-
-export const podGroup: PodctlGroup = {
-  command: 'pod <command>',
-  describe: 'Manage pods',
-  subcommands: podSubcommands,
-}
+// The `pod` subcommands except `pod rm` (its own file; the command tree adds it).
+export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand]

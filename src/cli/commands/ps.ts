@@ -1,11 +1,4 @@
-import { observeContainers } from '../../containers/auto-remove.js'
-import { invalidArgument } from '../../errors.js'
-import { shortId } from '../../ids.js'
-import { parseContainerFilters } from '../../targets/container-filters.js'
-import { loadContainerFilterEnv } from '../../targets/container-filter-env.js'
-import { loadViewLookups, toListEntry } from '../../views/container-view.js'
-import { renderTemplate } from '../../views/go-template.js'
-import { PS_HEADERS, psTemplateRow } from '../../views/template-rows.js'
+import { invalidArgument, listContainerEntries, observeContainers, parseContainerFilters, PS_HEADERS, psTemplateRow, renderTemplate, selectContainers, shortId } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
 import { wantsJson } from '../command.js'
 import { strings } from '../removal-flags.js'
@@ -26,19 +19,11 @@ export const psCommand: PodctlCommand = {
     const raw = strings(argv['filter'])
     const filter = parseContainerFilters(raw, f => invalidArgument(`invalid filter "${f}": must be in the format "filter=value"`))
     const hasStatusFilter = raw.some(f => f.startsWith('status='))
-    const { store } = ctx
     // Containers whose process died since the last look are shown as exited (one runtime
     // exec); exited --rm containers are removed.
     await observeContainers(ctx)
-    const { containers, lookups, selected } = store.read(() => {
-      const env = loadContainerFilterEnv(store)
-      return { containers: env.containers, lookups: loadViewLookups(store), selected: filter(env) }
-    })
-    const now = Date.now()
-    const entries = containers
-      .filter(c => argv['all'] === true || hasStatusFilter || c.state === 'running')
-      .filter(selected)
-      .map(c => toListEntry(c, lookups, now))
+    const picked = selectContainers(ctx, { all: true, filter, onMissing: 'collect', wording: 'lookup' }).targets.map(t => t.record)
+    const entries = listContainerEntries(ctx, picked.filter(c => argv['all'] === true || hasStatusFilter || c.state === 'running'))
     if (wantsJson(argv)) return { stdout: renderJson(entries) }
     const trunc = argv['no-trunc'] !== true
     if (argv['format'] !== undefined && argv['quiet'] !== true) {

@@ -1,36 +1,11 @@
-import fs from 'node:fs'
-
-import { batchExitCode, invalidArgument, PodctlError } from '../../errors.js'
-import { describeDryRun, renderDryRun } from '../../removal/dry-run.js'
-import { executeRemoval } from '../../removal/engine.js'
-import { createHostBackend } from '../../removal/host-backend.js'
-import { prepareRemoval } from '../../removal/prepare.js'
-import type { PreparedRemoval } from '../../removal/prepare.js'
-import type { RemoveReport } from '../../removal/report.js'
-import { reportToJson } from '../../removal/report.js'
-import { resolveContainerTargets } from '../../removal/resolve.js'
-import { parseContainerFilters } from '../../targets/container-filters.js'
+import { describeRemoval, invalidArgument, parseContainerFilters, removeContainers, reportToJson, selectContainers } from '../../index.js'
+import type { RemovalTarget } from '../../index.js'
 import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseRemovalFlags, REMOVE_COMMON_OPTIONS, strings } from '../removal-flags.js'
+import { dryRunResult } from '../removal-render.js'
 import { renderJson, renderLines } from '../render.js'
-
-// First line of each ID file; a missing file is skipped under ignore (Podman: -i as typed).
-export function readIdFiles (files: readonly string[], what: string, ignore: boolean): string[] {
-  const ids: string[] = []
-  for (const f of files) {
-    try {
-      ids.push(fs.readFileSync(f, 'utf8').split('\n')[0]!.trim())
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (ignore && code === 'ENOENT') continue
-      const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message
-      throw new PodctlError('INVALID_ARGUMENT', `${what}: open ${f}: ${why}`, { cause: err })
-    }
-  }
-  return ids
-}
 
 export const rmCommand: PodctlCommand = {
   command: 'rm [containers..]',
@@ -58,34 +33,29 @@ export const rmCommand: PodctlCommand = {
 }
 
 async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
-  const filters = strings(argv['filter'])
   const f = parseRemovalFlags(argv, { refsKey: 'containers', idFileFlag: 'cidfile', filterGiven: argv['filter'] !== undefined })
-  const refs = [...f.refs, ...readIdFiles(f.idFiles, 'reading CIDFile', argv['ignore'] === true)]
-  const filter = argv['filter'] !== undefined ? parseContainerFilters(filters, x => invalidArgument(`invalid filter "${x}"`)) : undefined
-  const resolved = resolveContainerTargets(ctx.store, { refs, all: f.all, latest: f.latest, ignore: f.ignore, ...(filter === undefined ? {} : { filter }) })
-  const prep = prepareRemoval(ctx.store, { mode: 'rm', targets: resolved.targets, force: f.force, depend: f.all || argv['depend'] === true, volumes: argv['volumes'] === true })
-  if (argv['dry-run'] === true) return dryRunResult(prep, f.json)
-  const progress = ctx.progress('Removing containers', prep.containers.size)
-  let report: RemoveReport
+  const filter = argv['filter'] === undefined ? undefined : parseContainerFilters(strings(argv['filter']), x => invalidArgument(`invalid filter "${x}"`))
+  const selection = selectContainers(ctx, {
+    refs: f.refs, idFiles: f.idFiles, all: f.all, latest: f.latest, onMissing: f.ignore ? 'skip' : 'throw', wording: 'rm',
+    ignoreMissingIdFiles: argv['ignore'] === true, ...(filter === undefined ? {} : { filter }),
+  })
+  const targets: RemovalTarget[] = selection.targets.map(t => t.input === undefined ? { id: t.record.id } : { id: t.record.id, input: t.input })
+  const request = { mode: 'rm' as const, targets, force: f.force, depend: f.all || argv['depend'] === true, volumes: argv['volumes'] === true }
+  if (argv['dry-run'] === true) return dryRunResult(describeRemoval(ctx, request), f.json)
+  let progress: ReturnType<CommandContext['progress']> | undefined
   try {
-    report = await executeRemoval(ctx, prep, {
-      backend: (ctx.removalBackend ?? createHostBackend)(ctx),
+    const report = await removeContainers(ctx, request, {
+      ...(ctx.removalBackend === undefined ? {} : { backend: ctx.removalBackend(ctx) }),
       ...(f.timeoutSec === undefined ? {} : { timeoutSec: f.timeoutSec }),
       ...(f.maxWorkers === undefined ? {} : { maxWorkers: f.maxWorkers }),
-      onSettled: () => progress.tick(),
+      onPlanned: n => { progress = ctx.progress('Removing containers', n) },
+      onSettled: () => progress?.tick(),
     })
+    const errors = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error] : [])
+    if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: selection.skipped }), errors }
+    const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
+    return { stdout: renderLines(removed), errors }
   } finally {
-    progress.done()
+    progress?.done()
   }
-  const errors = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error] : [])
-  if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: resolved.skipped }), errors, exitCode: batchExitCode(errors) }
-  const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
-  return { stdout: renderLines(removed), errors, exitCode: batchExitCode(errors) }
-}
-
-export function dryRunResult (prep: PreparedRemoval, json: boolean): CommandResult {
-  const plan = describeDryRun(prep)
-  const errors = [...prep.preErrors.values()]
-  const stdout = json ? renderJson({ dryRun: true, ...plan, cycles: prep.plan.cycles }) : renderDryRun(plan)
-  return { stdout, errors, exitCode: batchExitCode(errors) }
 }

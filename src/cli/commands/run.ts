@@ -1,16 +1,11 @@
 import { StringDecoder } from 'node:string_decoder'
 
-import { removeAutoRemoved } from '../../containers/auto-remove.js'
-import { invokeExitCodeOf } from '../../containers/oci-errors.js'
-import { runAttached } from '../../containers/run-attached.js'
-import { startContainer } from '../../containers/start-container.js'
-import { createHostBackend } from '../../removal/host-backend.js'
-import { createContainerWithPod } from '../../pods/create-in-pod.js'
-import type { ContainerRecord } from '../../state/types.js'
+import { createContainerWithPod, createHostBackend, removeAutoRemoved, runAttached, startContainer } from '../../index.js'
+import type { ContainerRecord } from '../../index.js'
 import type { Args, CommandResult, CommandStreams, PodctlCommand } from '../command.js'
 import { streamsOf } from '../command.js'
 import type { CommandContext } from '../context.js'
-import { CREATE_FLAGS, createFailed, HelpRequested, parseCreateCommand, renderCreateHelp, withFlags } from './create.js'
+import { CREATE_FLAGS, createFailed, HelpRequested, parseCreateCommand, renderCreateHelp, withFlags } from '../create-flags.js'
 
 const RUN_FLAGS = [
   ...CREATE_FLAGS,
@@ -21,7 +16,7 @@ const RUN_FLAGS = [
 
 // Podman's run exit codes: the container's status; 125 for podctl's own errors; 126/127
 // when the runtime cannot invoke / cannot find the command.
-const startFailed = (err: unknown): CommandResult => ({ errors: [err], exitCode: invokeExitCodeOf(err) ?? 125 })
+const startFailed = (err: unknown): CommandResult => ({ errors: [err], exitPolicy: 'invoke' })
 
 async function autoRemove (ctx: CommandContext, c: ContainerRecord): Promise<void> {
   if (c.autoRemove) await removeAutoRemoved(ctx, [c.id], ctx.removalBackend ?? createHostBackend)

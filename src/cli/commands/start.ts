@@ -1,11 +1,7 @@
-import { invalidArgument } from '../../errors.js'
-import { observeContainers } from '../../containers/auto-remove.js'
-import { startContainer } from '../../containers/start-container.js'
-import { lookupContainer, noSuchContainer } from '../../state/container-rows.js'
-import type { ContainerRecord } from '../../state/types.js'
+import { invalidArgument, observeContainers, selectContainers, startContainer } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
+import { strings } from '../removal-flags.js'
 import { renderLines } from '../render.js'
-import { latestContainer } from './stop.js'
 
 export const startCommand: PodctlCommand = {
   command: 'start [containers..]',
@@ -15,28 +11,28 @@ export const startCommand: PodctlCommand = {
     .positional('containers', { type: 'string', array: true })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
-    const refs = ((argv['containers'] as string[] | undefined) ?? []).map(String)
+    const refs = strings(argv['containers'])
+    const latest = argv['latest'] === true
     // Podman's start validation, in its order and words.
-    if (refs.length === 0 && argv['latest'] !== true) return { errors: [invalidArgument('start requires at least one argument')], exitCode: 125 }
-    if (refs.length > 0 && argv['latest'] === true) return { errors: [invalidArgument('--latest and containers cannot be used together')], exitCode: 125 }
+    if (refs.length === 0 && !latest) return { errors: [invalidArgument('start requires at least one argument')], exitPolicy: 'any-error' }
+    if (refs.length > 0 && latest) return { errors: [invalidArgument('--latest and containers cannot be used together')], exitPolicy: 'any-error' }
     await observeContainers(ctx)
-    const targets: [string, ContainerRecord][] = []
-    if (argv['latest'] === true) targets.push(...latestContainer(ctx))
-    for (const r of refs) {
-      const c = lookupContainer(ctx.store, r)
-      if (c === undefined) return { errors: [noSuchContainer(r)], exitCode: 125 }
-      targets.push([r, c])
+    let targets
+    try {
+      targets = selectContainers(ctx, { refs, latest, onMissing: 'throw', wording: 'lookup' }).targets
+    } catch (err) {
+      return { errors: [err], exitPolicy: 'any-error' }
     }
     const out: string[] = []
     const errors: unknown[] = []
-    for (const [ref, c] of targets) {
+    for (const t of targets) {
       try {
-        await startContainer(ctx, c)
-        out.push(ref)
+        await startContainer(ctx, t.record)
+        out.push(t.input ?? t.record.id)
       } catch (err) {
         errors.push(err)
       }
     }
-    return { stdout: renderLines(out), errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout: renderLines(out), errors, exitPolicy: 'any-error' }
   },
 }

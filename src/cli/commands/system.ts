@@ -1,7 +1,6 @@
 import readline from 'node:readline/promises'
 
-import { checkExitCode, renderCheckText, resetHost, runSystemCheck } from '../../check/index.js'
-import { invalidArgument, PodctlError } from '../../errors.js'
+import { checkExitCode, invalidArgument, PodctlError, renderCheckText, resetHost, runSystemCheck } from '../../index.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'

@@ -1,11 +1,5 @@
-import { parseLabels } from '../../containers/labels.js'
-import { createVolume, pruneVolumes, removeVolume, toVolumeView } from '../../storage/volumes.js'
-import { invalidArgument, isErrorCode } from '../../errors.js'
-import { getVolume, listVolumes, listVolumeUsers, noSuchVolume } from '../../state/volume-rows.js'
-import { parseVolumeFilters, VOLUME_LS_FILTERS, VOLUME_PRUNE_FILTERS } from '../../targets/volume-filters.js'
-import { renderTemplate } from '../../views/go-template.js'
+import { createVolume, inspectVolumes, invalidArgument, listVolumesMatching, parseLabels, parseVolumeFilters, pruneVolumes, removeVolumes, renderTemplate, toVolumeView, VOLUME_LS_FILTERS, VOLUME_PRUNE_FILTERS } from '../../index.js'
 import { parseTimeFlag, strings } from '../removal-flags.js'
-import { removeUsingContainers } from '../remove-users.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
@@ -35,11 +29,7 @@ const lsCommand: PodctlCommand = {
     .option('format', FORMAT_OPTION),
   run (ctx, argv) {
     const filter = parseVolumeFilters(strings(argv['filter']), VOLUME_LS_FILTERS)
-    const { store } = ctx
-    const vols = store.read(() => {
-      const all = listVolumes(store)
-      return all.filter(filter({ volumes: all, userCount: n => listVolumeUsers(store, n).length }))
-    })
+    const vols = listVolumesMatching(ctx, (volumes, userCount) => filter({ volumes, userCount }))
     if (wantsJson(argv)) return { stdout: renderJson(vols.map(toVolumeView)) }
     if (argv['quiet'] === true) return { stdout: renderLines(vols.map(v => v.name)) }
     const noHeading = argv['noheading'] === true
@@ -57,16 +47,10 @@ const inspectCommand: PodctlCommand = {
   describe: 'Display detailed information on one or more volumes',
   builder: y => y.positional('names', { type: 'string', array: true }).option('format', FORMAT_OPTION),
   run (ctx, argv) {
-    const views: unknown[] = []
-    const errors: unknown[] = []
-    for (const n of (argv['names'] as string[]).map(String)) {
-      const v = getVolume(ctx.store, n)
-      if (v === undefined) errors.push(noSuchVolume(n))
-      else views.push(toVolumeView(v))
-    }
+    const { views, errors } = inspectVolumes(ctx, strings(argv['names']))
     const format = argv['format'] === undefined ? 'json' : String(argv['format'])
     const stdout = format === 'json' ? JSON.stringify(views, null, 5) + '\n' : renderTemplate(format, views, { name: 'volume inspect', typeName: 'entities.VolumeConfigResponse' })
-    return { stdout, errors, ...(errors.length > 0 ? { exitCode: 125 } : {}) }
+    return { stdout, errors, exitPolicy: 'any-error' }
   },
 }
 
@@ -85,26 +69,11 @@ const rmCommand: PodctlCommand = {
     const force = argv['force'] === true
     if ((names.length > 0 && all) || (names.length === 0 && !all)) throw invalidArgument('choose either one or more volumes or all')
     const timeoutSec = parseTimeFlag(argv['time'])
-    const { store } = ctx
-    const targets = all ? store.read(() => listVolumes(store).map(v => v.name)) : names
-    const out: string[] = []
-    const errors: unknown[] = []
-    const present = force ? store.read(() => targets.filter(n => getVolume(store, n) !== undefined)) : targets
-    if (force) {
-      // Every container using any of the volumes goes in one run of the removal engine.
-      const users = [...new Set(store.read(() => present.flatMap(n => listVolumeUsers(store, n))))]
-      try {
-        await removeUsingContainers(ctx, users, present.length === 1 ? `volume ${present[0]}` : 'the volumes', timeoutSec)
-      } catch (err) { errors.push(err) }
-    }
-    for (const n of present) {
-      try {
-        out.push(removeVolume(ctx, n).name)
-      } catch (err) {
-        if (!(all && isErrorCode(err, 'NO_SUCH_VOLUME'))) errors.push(err)
-      }
-    }
-    return { stdout: renderLines(out), errors }
+    const backend = ctx.removalBackend?.(ctx)
+    const { removed, errors } = await removeVolumes(ctx, { names, all, force }, {
+      ...(backend === undefined ? {} : { backend }), ...(timeoutSec === undefined ? {} : { timeoutSec }),
+    })
+    return { stdout: renderLines(removed), errors }
   },
 }
 

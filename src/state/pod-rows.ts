@@ -73,3 +73,8 @@ export function resolvePod (store: StateStore, ref: string): PodRecord {
 export function deletePodRow (store: StateStore, id: PodId): boolean {
   return store.db.prepare('DELETE FROM pods WHERE id = ?').run(id).changes === 1
 }
+
+// Every pod's ID and name, for views that show a container's pod name.
+export function listPodNames (store: StateStore): { id: PodId, name: string }[] {
+  return store.db.prepare('SELECT id, name FROM pods').all() as { id: PodId, name: string }[]
+}

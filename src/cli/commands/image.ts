@@ -1,6 +1,6 @@
 import { shortId } from '../../ids.js'
 import { importImage, removeImage } from '../../storage/images.js'
-import { listImages, resolveImage } from '../../state/image-rows.js'
+import { containersUsingImage, listImages, resolveImage } from '../../state/image-rows.js'
 import { renderTemplate } from '../../views/go-template.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
@@ -66,7 +66,7 @@ const rmCommand: PodctlCommand = {
       try {
         if (argv['force'] === true) {
           const image = resolveImage(ctx.store, ref)
-          const users = (ctx.store.db.prepare('SELECT id FROM containers WHERE image_id = ?').all(image.id) as { id: string }[]).map(r => r.id)
+          const users = containersUsingImage(ctx.store, image.id)
           await removeUsingContainers(ctx, users, `image ${ref}`)
         }
         out.push(`Deleted: ${removeImage(ctx, ref, argv['force'] === true).id}`)

@@ -9,7 +9,9 @@ import type { RemoveReport } from '../removal/index.js'
 import type { ContainerId } from '../ids.js'
 import type { RuntimeState } from '../runtime/oci-runtime.js'
 import { isProcessAlive } from '../runtime/proc-status.js'
+import { clearPodInfra, deleteDependencyRow, getContainerPodRow, getDependencyRow, getPodInfraRow, listForeignKeyViolations } from '../state/check-rows.js'
 import { liveClaimOwner } from '../state/claims.js'
+import { hasContainer } from '../state/container-rows.js'
 import { paths } from '../storage/paths.js'
 import type { RowSnapshot } from './host-scan.js'
 import type { Problem } from './types.js'
@@ -73,35 +75,31 @@ export function findBrokenRows (host: Host, rows: RowSnapshot, runtime: Readonly
   return out
 }
 
-interface FkRow { table: string, rowid: number, parent: string, fkid: number }
-
 // Rows whose references point nowhere (possible only if foreign keys were off or a
 // file was edited): dependency rows, pods' infra_id, containers' pod_id.
 export function findDanglingRefs (host: Host): Problem[] {
-  const db = host.store.db
-  const rows = db.pragma('foreign_key_check') as FkRow[]
+  const store = host.store
   const out: Problem[] = []
-  for (const r of rows) {
+  for (const r of listForeignKeyViolations(store)) {
     if (r.table === 'container_deps') {
-      const d = db.prepare('SELECT container_id, depends_on, kind FROM container_deps WHERE rowid = ?').get(r.rowid) as { container_id: string, depends_on: string, kind: string } | undefined
+      const d = getDependencyRow(store, r.rowid)
       if (d === undefined) continue
-      const exists = (id: string): boolean => db.prepare('SELECT 1 FROM containers WHERE id = ?').get(id) !== undefined
-      const missing = exists(d.container_id) ? d.depends_on : d.container_id
+      const missing = hasContainer(store, d.containerId) ? d.dependsOn : d.containerId
       out.push({
-        kind: 'dangling-dependency', object: d.container_id, detail: `dependency (${d.kind}) of ${d.container_id} on ${d.depends_on}: container ${missing} does not exist`,
-        repair: async () => { host.store.write(() => db.prepare('DELETE FROM container_deps WHERE rowid = ?').run(r.rowid)) },
+        kind: 'dangling-dependency', object: d.containerId, detail: `dependency (${d.kind}) of ${d.containerId} on ${d.dependsOn}: container ${missing} does not exist`,
+        repair: async () => { store.write(() => deleteDependencyRow(store, r.rowid)) },
       })
     } else if (r.table === 'pods') {
-      const p = db.prepare('SELECT id, name, infra_id FROM pods WHERE rowid = ?').get(r.rowid) as { id: string, name: string, infra_id: string } | undefined
+      const p = getPodInfraRow(store, r.rowid)
       if (p === undefined) continue
       out.push({
-        kind: 'pod-missing-member', object: p.id, detail: `pod ${p.name} claims infra container ${p.infra_id}, which does not exist`,
-        repair: async () => { host.store.write(() => db.prepare('UPDATE pods SET infra_id = NULL WHERE rowid = ?').run(r.rowid)) },
+        kind: 'pod-missing-member', object: p.id, detail: `pod ${p.name} claims infra container ${p.infraId}, which does not exist`,
+        repair: async () => { store.write(() => clearPodInfra(store, r.rowid)) },
       })
     } else if (r.table === 'containers') {
-      const c = db.prepare('SELECT id, name, pod_id FROM containers WHERE rowid = ?').get(r.rowid) as { id: string, name: string, pod_id: string | null } | undefined
+      const c = getContainerPodRow(store, r.rowid)
       if (c === undefined) continue
-      out.push({ kind: 'dangling-pod-ref', object: c.id, detail: `container ${c.name} names pod ${c.pod_id ?? '?'}, which does not exist`, cannot: 'the pod is lost; remove the container with podctl rm -f' })
+      out.push({ kind: 'dangling-pod-ref', object: c.id, detail: `container ${c.name} names pod ${c.podId ?? '?'}, which does not exist`, cannot: 'the pod is lost; remove the container with podctl rm -f' })
     } else {
       out.push({ kind: 'dangling-dependency', object: `${r.table}:${r.rowid}`, detail: `row ${r.rowid} of ${r.table} references a missing ${r.parent} row`, cannot: 'no safe automatic repair for this table' })
     }

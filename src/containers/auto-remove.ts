@@ -4,6 +4,7 @@ import type { ContainerId } from '../ids.js'
 import { executeRemoval, prepareRemoval } from '../removal/index.js'
 import type { RemovalBackendFactory } from '../removal/index.js'
 import { createHostBackend } from '../removal/host-backend.js'
+import { exitedAutoRemoveIds } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { refreshContainerStates } from './refresh-state.js'
 
@@ -28,8 +29,7 @@ export async function removeAutoRemoved (host: Host, ids: readonly ContainerId[]
 
 // --rm containers that ran and exited (a created, never started one stays).
 export function exitedAutoRemove (host: Host): ContainerId[] {
-  const rows = host.store.db.prepare("SELECT id FROM containers WHERE auto_remove = 1 AND state IN ('exited', 'stopped') AND started_at IS NOT NULL").all() as { id: ContainerId }[]
-  return rows.map(r => r.id)
+  return exitedAutoRemoveIds(host.store)
 }
 
 // What every podctl command that looks at containers calls first: rows that say running

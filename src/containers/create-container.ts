@@ -9,9 +9,10 @@ import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
+import { insertContainerNetworks } from '../state/network-rows.js'
 import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
-import { addContainerVolume, getVolume, insertVolume } from '../state/volume-rows.js'
+import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
 import { toConfigColumn } from './container-config.js'
 import { checkNetworksExist } from './network-mode.js'
 import type { CreateContainerOptions } from './plan-create.js'
@@ -57,7 +58,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
       for (const v of plan.volumes) addContainerVolume(host.store, { containerId: id, volumeName: v.name, destination: v.destination })
       // Recorded at create, so `network rm` sees the container as a user from now on.
-      plan.networks.forEach((network, i) => host.store.db.prepare('INSERT INTO container_networks (container_id, network, ifname) VALUES (?, ?, ?)').run(id, network, `eth${i}`))
+      insertContainerNetworks(host.store, id, plan.networks)
     })
     committed = true
     if (plan.cidfile !== null) {
@@ -81,7 +82,7 @@ async function rollback (host: Host, c: ContainerRecord, newVolumes: VolumeRecor
     if (committed) {
       host.store.write(() => {
         deleteContainerRow(host.store, c.id)
-        for (const v of newVolumes) host.store.db.prepare('DELETE FROM volumes WHERE name = ? AND NOT EXISTS (SELECT 1 FROM container_volumes WHERE volume_name = ?)').run(v.name, v.name)
+        for (const v of newVolumes) deleteVolumeIfUnused(host.store, v.name)
       })
     }
     await teardownContainerStorage(host, c)

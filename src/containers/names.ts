@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 
+import { isNameTaken } from '../state/container-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 
 const ADJECTIVES = ['admiring', 'bold', 'brave', 'busy', 'calm', 'clever', 'cool', 'eager', 'ecstatic', 'elegant',
@@ -15,8 +16,7 @@ const pick = (a: readonly string[]): string => a[randomInt(a.length)]!
 // A Podman-style adjective_noun name not used by any container or pod (uniqueness is
 // enforced again by the UNIQUE constraint when the row is inserted).
 export function generateName (store: StateStore): string {
-  const taken = (n: string): boolean =>
-    store.db.prepare('SELECT 1 FROM containers WHERE name = ? UNION SELECT 1 FROM pods WHERE name = ?').get(n, n) !== undefined
+  const taken = (n: string): boolean => isNameTaken(store, n)
   for (let i = 0; i < 20; i++) {
     const n = `${pick(ADJECTIVES)}_${pick(NOUNS)}`
     if (!taken(n)) return n

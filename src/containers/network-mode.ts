@@ -4,6 +4,7 @@ import { isValidName } from '../ids.js'
 import { CNIEnv, DEFAULT_NETWORK, netnsPathFor } from '../network/index.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { getContainer, updateContainer } from '../state/container-rows.js'
+import { listContainerNetworkRows, saveAttachmentResult } from '../state/network-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 
 // A namespace mode as the user gave it; 'container' still holds the user's reference,
@@ -86,7 +87,7 @@ export function networkNamespacePath (host: Host, c: ContainerRecord): string | 
 // path is recorded before the attach, so a crash half-way leaves a row that removal (and
 // system check) tears down. A restart detaches what a previous run left, then attaches anew.
 export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<string | null> {
-  const attachments = host.store.db.prepare('SELECT network, ifname, static_ip AS staticIp FROM container_networks WHERE container_id = ? ORDER BY ifname').all(c.id) as { network: string, ifname: string, staticIp: string | null }[]
+  const attachments = listContainerNetworkRows(host.store, c.id)
   if (c.namespaces.network !== 'bridge' || attachments.length === 0) return networkNamespacePath(host, c)
   const cni = CNIEnv.fromHost(host)
   const netnsPath = netnsPathFor(host.config.runroot, c.id)
@@ -94,8 +95,7 @@ export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<
   c.netnsPath = netnsPath
   await cni.detach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname })))
   const result = await cni.attach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }) })))
-  const save = host.store.db.prepare('UPDATE container_networks SET result = ? WHERE container_id = ? AND network = ?')
-  host.store.write(() => { for (const n of result.networks) save.run(JSON.stringify(n.result), c.id, n.network) })
+  host.store.write(() => { for (const n of result.networks) saveAttachmentResult(host.store, c.id, n.network, n.result) })
   return result.netnsPath
 }
 

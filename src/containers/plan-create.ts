@@ -10,7 +10,7 @@ import { findContainerByName, resolveContainer } from '../state/container-rows.j
 import { resolveImage } from '../state/image-rows.js'
 import { resolvePod } from '../state/pod-rows.js'
 import type { ContainerRecord, DependencyRecord, ImageRecord, Labels, PodRecord } from '../state/types.js'
-import { listContainerVolumes } from '../state/volume-rows.js'
+import { hasVolume, listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
 import { generateName } from './names.js'
 import type { NamespaceMode } from './network-mode.js'
@@ -124,7 +124,7 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     const v = parseVolumeArg(arg)
     claim(v.destination)
     if (v.kind === 'bind') binds.push({ source: v.source, destination: v.destination, readOnly: v.readOnly })
-    else if (v.kind === 'named') volumes.push({ name: v.name, destination: v.destination, readOnly: v.readOnly, create: store.db.prepare('SELECT 1 FROM volumes WHERE name = ?').get(v.name) === undefined ? 'named' : false })
+    else if (v.kind === 'named') volumes.push({ name: v.name, destination: v.destination, readOnly: v.readOnly, create: hasVolume(store, v.name) ? false : 'named' })
     else volumes.push({ name: '', destination: v.destination, readOnly: v.readOnly, create: 'anonymous' })
   }
   for (const arg of o.volumesFrom ?? []) {

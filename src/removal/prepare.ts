@@ -9,6 +9,7 @@ import { listContainers, listDependencies } from '../state/container-rows.js'
 import { listPods } from '../state/pod-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import type { ContainerRecord, PodRecord } from '../state/types.js'
+import { listAnonymousVolumeUses } from '../state/volume-rows.js'
 import { dependencyCycle, hasDependents, infraOutsidePod, runningWithoutForce } from './messages.js'
 
 // A container to remove; `input` is the reference as typed (printed back on success).
@@ -106,12 +107,11 @@ function validate (req: RemovalRequest, containers: Map<string, ContainerRecord>
 }
 
 function loadAnonymousVolumes (store: StateStore, containers: Map<string, ContainerRecord>): { volumesOf: Map<string, string[]>, volumeUsers: Map<string, number> } {
-  const rows = store.db.prepare(`SELECT DISTINCT cv.container_id AS c, cv.volume_name AS v FROM container_volumes cv
-    JOIN volumes ON volumes.name = cv.volume_name WHERE volumes.anonymous = 1`).all() as { c: string, v: string }[]
+  const uses = listAnonymousVolumeUses(store)
   const volumesOf = new Map<string, string[]>()
   const volumeUsers = new Map<string, number>()
-  for (const r of rows) if (containers.has(r.c)) volumesOf.set(r.c, [...(volumesOf.get(r.c) ?? []), r.v])
+  for (const u of uses) if (containers.has(u.containerId)) volumesOf.set(u.containerId, [...(volumesOf.get(u.containerId) ?? []), u.volumeName])
   const wanted = new Set([...volumesOf.values()].flat())
-  for (const r of rows) if (wanted.has(r.v)) volumeUsers.set(r.v, (volumeUsers.get(r.v) ?? 0) + 1)
+  for (const u of uses) if (wanted.has(u.volumeName)) volumeUsers.set(u.volumeName, (volumeUsers.get(u.volumeName) ?? 0) + 1)
   return { volumesOf, volumeUsers }
 }

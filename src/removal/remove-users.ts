@@ -1,7 +1,7 @@
 import { isErrorCode, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
-import { listImageUsers, resolveImage } from '../state/image-rows.js'
+import { containersUsingImage, resolveImage } from '../state/image-rows.js'
 import { getVolume, listVolumes, listVolumeUsers } from '../state/volume-rows.js'
 import { removeImage } from '../storage/images.js'
 import { removeVolume } from '../storage/volumes.js'
@@ -62,7 +62,7 @@ export async function removeImages (host: Host, refs: readonly string[], force: 
     try {
       if (force) {
         const image = resolveImage(host.store, ref)
-        await removeUsingContainers(host, listImageUsers(host.store, image.id), `image ${ref}`, opts)
+        await removeUsingContainers(host, containersUsingImage(host.store, image.id), `image ${ref}`, opts)
       }
       out.removed.push(removeImage(host, ref, force).id)
     } catch (err) { out.errors.push(err) }

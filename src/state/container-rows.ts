@@ -1,6 +1,7 @@
 import { PodctlError } from '../errors.js'
 import type { ContainerId } from '../ids.js'
 import { isFullId, isIdPrefix } from '../ids.js'
+import { cachedStatement } from './claims.js'
 import { isObject, isStringArray, isStringRecord, parseJsonColumn } from './json-column.js'
 import type { StateStore } from './sqlite-state-store.js'
 import type { ContainerRecord, DependencyKind, DependencyRecord, NamespaceModes } from './types.js'
@@ -157,4 +158,19 @@ export function listDependenciesOf (store: StateStore, id: ContainerId): Depende
 export function latestContainer (store: StateStore): ContainerRecord | undefined {
   const r = store.db.prepare('SELECT * FROM containers ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as ContainerRow | undefined
   return r === undefined ? undefined : fromRow(r)
+}
+
+export function hasContainer (store: StateStore, id: string): boolean {
+  return store.db.prepare('SELECT 1 FROM containers WHERE id = ?').get(id) !== undefined
+}
+
+// A name is taken when a container or a pod has it (they share one namespace, as in Podman).
+export function isNameTaken (store: StateStore, name: string): boolean {
+  return cachedStatement(store, 'SELECT 1 FROM containers WHERE name = ? UNION SELECT 1 FROM pods WHERE name = ?').get(name, name) !== undefined
+}
+
+// --rm containers that ran and exited (a created, never started one is not listed).
+export function exitedAutoRemoveIds (store: StateStore): ContainerId[] {
+  const rows = cachedStatement(store, "SELECT id FROM containers WHERE auto_remove = 1 AND state IN ('exited', 'stopped') AND started_at IS NOT NULL").all() as { id: ContainerId }[]
+  return rows.map(r => r.id)
 }

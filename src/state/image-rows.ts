@@ -1,6 +1,7 @@
 import { PodctlError } from '../errors.js'
 import type { ImageId } from '../ids.js'
 import { isFullId, isIdPrefix } from '../ids.js'
+import { cachedStatement } from './claims.js'
 import type { StateStore } from './sqlite-state-store.js'
 import type { ImageRecord } from './types.js'
 
@@ -56,4 +57,20 @@ export function listImageUsers (store: StateStore, id: string): string[] {
 
 export function deleteImageRow (store: StateStore, id: string): boolean {
   return store.db.prepare('DELETE FROM images WHERE id = ?').run(id).changes === 1
+}
+
+// IDs of containers whose image_id is the image (in the index's order, unlike listImageUsers).
+export function containersUsingImage (store: StateStore, id: string): string[] {
+  return (store.db.prepare('SELECT id FROM containers WHERE image_id = ?').all(id) as { id: string }[]).map(r => r.id)
+}
+
+// Detaches every container from the image row (forced image rm); returns how many.
+export function clearImageReference (store: StateStore, id: string): number {
+  return store.db.prepare('UPDATE containers SET image_id = NULL WHERE image_id = ?').run(id).changes
+}
+
+// Whether a container other than containerId has lowerDir as its rootfs lower layer.
+// Runs in every container's storage teardown once its image row is gone.
+export function isLowerDirShared (store: StateStore, containerId: string, lowerDir: string): boolean {
+  return cachedStatement(store, "SELECT 1 FROM containers WHERE id <> ? AND json_extract(config, '$.lowerDir') = ? LIMIT 1").get(containerId, lowerDir) !== undefined
 }

@@ -79,3 +79,8 @@ export function latestPod (store: StateStore): PodRecord | undefined {
   const r = store.db.prepare('SELECT * FROM pods ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as PodRow | undefined
   return r === undefined ? undefined : fromRow(r)
 }
+
+// Every pod's ID and name, for views that show a container's pod name.
+export function listPodNames (store: StateStore): { id: PodId, name: string }[] {
+  return store.db.prepare('SELECT id, name FROM pods').all() as { id: PodId, name: string }[]
+}

@@ -1,5 +1,6 @@
 import { PodctlError } from '../errors.js'
 import type { ContainerId } from '../ids.js'
+import { cachedStatement } from './claims.js'
 import { isStringRecord, parseJsonColumn } from './json-column.js'
 import type { StateStore } from './sqlite-state-store.js'
 import type { VolumeRecord } from './types.js'
@@ -66,4 +67,21 @@ export function listContainerVolumes (store: StateStore, containerId: string): C
 // IDs of containers that mount the volume.
 export function listVolumeUsers (store: StateStore, name: string): string[] {
   return (store.db.prepare('SELECT DISTINCT container_id AS id FROM container_volumes WHERE volume_name = ? ORDER BY container_id').all(name) as { id: string }[]).map(r => r.id)
+}
+
+export function hasVolume (store: StateStore, name: string): boolean {
+  return cachedStatement(store, 'SELECT 1 FROM volumes WHERE name = ?').get(name) !== undefined
+}
+
+// Deletes the volume row unless a container mounts it; returns whether it went.
+export function deleteVolumeIfUnused (store: StateStore, name: string): boolean {
+  return store.db.prepare('DELETE FROM volumes WHERE name = ? AND NOT EXISTS (SELECT 1 FROM container_volumes WHERE volume_name = ?)').run(name, name).changes === 1
+}
+
+export interface VolumeUse { containerId: ContainerId, volumeName: string }
+
+// Every (container, anonymous volume) mount, once per pair.
+export function listAnonymousVolumeUses (store: StateStore): VolumeUse[] {
+  return store.db.prepare(`SELECT DISTINCT cv.container_id AS containerId, cv.volume_name AS volumeName FROM container_volumes cv
+    JOIN volumes ON volumes.name = cv.volume_name WHERE volumes.anonymous = 1`).all() as VolumeUse[]
 }

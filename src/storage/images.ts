@@ -6,7 +6,7 @@ import type { Host } from '../host.js'
 import type { ImageId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { execCommand } from '../runtime/exec-command.js'
-import { deleteImageRow, getImage, insertImage, listImages, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
+import { clearImageReference, deleteImageRow, getImage, insertImage, isLowerDirShared, listImages, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
 import { fsyncDir, removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
@@ -72,7 +72,7 @@ export function removeImage (host: Host, ref: string, force = false): ImageRecor
     if (users.length > 0 && !force) {
       throw new PodctlError('IN_USE', `image used by ${users.join(', ')}: image is in use by a container: consider listing external containers and force-removing image`)
     }
-    host.store.db.prepare('UPDATE containers SET image_id = NULL WHERE image_id = ?').run(i.id)
+    clearImageReference(host.store, i.id)
     deleteImageRow(host.store, i.id)
     return { image: i, users }
   })
@@ -87,8 +87,7 @@ export function releaseImageFiles (host: Host, containerId: string, lowerDir: st
   if (path.dirname(path.dirname(lowerDir)) !== imagesDir || path.basename(lowerDir) !== 'rootfs') return
   const id = path.basename(path.dirname(lowerDir))
   if (getImage(host.store, id) !== undefined) return
-  const others = host.store.db.prepare("SELECT 1 FROM containers WHERE id <> ? AND json_extract(config, '$.lowerDir') = ? LIMIT 1").get(containerId, lowerDir)
-  if (others === undefined) removeTree(paths.image(host.config, id))
+  if (!isLowerDirShared(host.store, containerId, lowerDir)) removeTree(paths.image(host.config, id))
 }
 
 // `image ls`: every image record, oldest first.

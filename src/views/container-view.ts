@@ -1,5 +1,8 @@
 import { humanDuration } from './human-duration.js'
 import type { Host } from '../host.js'
+import { listImages } from '../state/image-rows.js'
+import { listContainerNetworks } from '../state/network-rows.js'
+import { listPodNames } from '../state/pod-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import type { ContainerRecord, ImageRecord, PodRecord } from '../state/types.js'
 
@@ -29,18 +32,14 @@ export interface ContainerListEntry {
 
 export interface ViewLookups {
   images: Map<string, ImageRecord>
-  pods: Map<string, PodRecord>
+  pods: Map<string, Pick<PodRecord, 'id' | 'name'>>
   networks: Map<string, string[]>
 }
 
 export function loadViewLookups (store: StateStore): ViewLookups {
-  const images = new Map((store.db.prepare('SELECT id, name, created_at AS createdAt, size, source FROM images').all() as ImageRecord[]).map(i => [i.id as string, i]))
-  const pods = new Map((store.db.prepare('SELECT id, name FROM pods').all() as PodRecord[]).map(p => [p.id as string, p]))
-  const networks = new Map<string, string[]>()
-  for (const r of store.db.prepare('SELECT container_id AS c, network AS n FROM container_networks ORDER BY network').all() as { c: string, n: string }[]) {
-    networks.set(r.c, [...(networks.get(r.c) ?? []), r.n])
-  }
-  return { images, pods, networks }
+  const images = new Map(listImages(store).map(i => [i.id as string, i]))
+  const pods = new Map(listPodNames(store).map(p => [p.id as string, p]))
+  return { images, pods, networks: listContainerNetworks(store) }
 }
 
 const secs = (ms: number | null): number => ms === null ? 0 : Math.floor(ms / 1000)

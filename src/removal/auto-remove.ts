@@ -1,12 +1,12 @@
 import { errorMessage } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
-import { executeRemoval, prepareRemoval } from '../removal/index.js'
-import type { RemovalBackendFactory } from '../removal/index.js'
-import { createHostBackend } from '../removal/host-backend.js'
+import { executeRemoval, prepareRemoval } from './index.js'
+import type { RemovalBackendFactory } from './index.js'
+import { createHostBackend } from './host-backend.js'
 import { exitedAutoRemoveIds } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
-import { refreshContainerStates } from './refresh-state.js'
+import { refreshContainerStates } from '../containers/refresh-state.js'
 
 // Removes --rm containers through the removal engine (force, anonymous volumes too, as
 // Podman's --rm). A concurrent `rm` of the same container is fine: the engine's claim lets

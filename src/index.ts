@@ -62,7 +62,7 @@ export { renderTemplate } from './views/go-template.js'
 export { POD_PS_HEADERS, podPsTemplateRow, PS_HEADERS, psTemplateRow } from './views/template-rows.js'
 
 // Logs.
-export { readContainerLogs } from './logs/container-logs.js'
+export { readContainerLogs } from './containers/container-logs.js'
 export { LogRenderer } from './logs/log-reader.js'
 export { parseLogTime } from './logs/since.js'
 

@@ -1,11 +1,11 @@
-import { readConfig } from '../containers/container-config.js'
+import { readConfig } from './container-config.js'
 import type { Host } from '../host.js'
 import { isProcessAlive } from '../runtime/proc-status.js'
 import { getContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { paths } from '../storage/paths.js'
-import { readLogs } from './follow-logs.js'
-import type { LogEntry } from './k8s-file.js'
+import { readLogs } from '../logs/follow-logs.js'
+import type { LogEntry } from '../logs/k8s-file.js'
 
 export interface ContainerLogOptions {
   tail: number

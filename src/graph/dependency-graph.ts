@@ -1,6 +1,6 @@
 import { alg, Graph } from '@dagrejs/graphlib'
 
-import type { DependencyKind, DependencyRecord } from '../state/types.js'
+import type { DependencyKind, DependencyRecord } from '../model.js'
 
 // Edge direction, written down once for the whole project:
 //   an edge v → w means "v depends on w" (dependent → dependency).

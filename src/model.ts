@@ -1,0 +1,87 @@
+// The model: containers, pods, images, volumes, dependencies and network attachments as
+// podctl records them. Below the graph and the state store; both use these types.
+import type { ContainerId, ImageId, PodId } from './ids.js'
+
+export const CONTAINER_STATES = ['created', 'running', 'stopped', 'exited', 'removing'] as const
+export type ContainerState = typeof CONTAINER_STATES[number]
+
+export const DEPENDENCY_KINDS = ['network', 'ipc', 'pid', 'uts', 'requires', 'infra'] as const
+export type DependencyKind = typeof DEPENDENCY_KINDS[number]
+
+export type Labels = Record<string, string>
+
+// Namespace modes as the user asked for them: 'container:<id>' joins another container.
+export interface NamespaceModes {
+  network?: string
+  ipc?: string
+  pid?: string
+  uts?: string
+}
+
+export interface ContainerRecord {
+  id: ContainerId
+  name: string
+  imageId: ImageId | null
+  podId: PodId | null
+  isInfra: boolean
+  command: string[]
+  state: ContainerState
+  pid: number | null
+  exitCode: number | null
+  createdAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  stopSignal: string
+  stopTimeout: number
+  labels: Labels
+  namespaces: NamespaceModes
+  cidfile: string | null
+  autoRemove: boolean
+  netnsPath: string | null
+  // Everything else create recorded (env, workdir, mounts, runtime spec inputs).
+  config: Record<string, unknown>
+  ownerPid: number | null
+  ownerStart: string | null
+  removingSince: number | null
+}
+
+export interface PodRecord {
+  id: PodId
+  name: string
+  createdAt: number
+  infraId: ContainerId | null
+  shared: string[]
+  labels: Labels
+  podIdFile: string | null
+  config: Record<string, unknown>
+}
+
+export interface ImageRecord {
+  id: ImageId
+  name: string
+  createdAt: number
+  size: number
+  source: string
+}
+
+export interface VolumeRecord {
+  name: string
+  anonymous: boolean
+  mountpoint: string
+  createdAt: number
+  labels: Labels
+}
+
+export interface DependencyRecord {
+  containerId: ContainerId
+  dependsOn: ContainerId
+  kind: DependencyKind
+}
+
+export interface NetworkAttachmentRecord {
+  containerId: ContainerId
+  network: string
+  ifname: string
+  staticIp: string | null
+  result: unknown
+}

@@ -5,8 +5,8 @@ import { FakeBackend } from '../../src/removal/fake-backend.js'
 import { removeContainers } from '../../src/removal/index.js'
 import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
 import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
-import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from './engine-helpers.js'
-import { withHarness } from './harness.js'
+import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from '../removal/engine-helpers.js'
+import { withHarness } from '../removal/harness.js'
 
 const test = suite('removal-claims')
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { runCrashCampaign } from '../../bench/crash.js'
+import { runCrashCampaign } from '../support/crash.js'
 import { FAULT_STEPS } from '../../src/removal/fault-injection.js'
 
 const test = suite('crash campaign (real runc, CNI; needs the built CLI)')

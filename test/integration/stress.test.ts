@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { mustBeZero, runStress } from '../../bench/stress.js'
+import { mustBeZero, runStress } from '../support/stress/run.js'
 
 const test = suite('stress run (real runc, CNI; needs the built CLI)')
 

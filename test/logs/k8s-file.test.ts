@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert'
 
 import { formatEntry, K8sFileWriter, LOG_LINE_MAX, parseEntry, timestampNow } from '../../src/logs/k8s-file.js'
 import type { LogEntry } from '../../src/logs/k8s-file.js'
-import { lastLines, LogReader, LogRenderer } from '../../src/logs/log-reader.js'
-import { parseLogTime } from '../../src/logs/since.js'
+import { LogReader } from '../../src/logs/log-reader.js'
 import { withTempDir } from '../helpers/temp.js'
 
 const test = suite('k8s-file logs')
@@ -60,26 +59,5 @@ test('rotation: bounded to two files; a reader following across rotations loses 
   assert.equal(kept, [...kept].sort((x, y) => x - y))
   assert.is(kept[kept.length - 1], 39)
 }))
-
-test('lastLines counts whole lines per stream; the renderer joins P pieces and prefixes timestamps once per line', () => {
-  const e = (stream: 'stdout' | 'stderr', partial: boolean, text: string): LogEntry => ({ time: 'T', timeMs: 0, stream, partial, text })
-  const es = [e('stdout', false, 'a'), e('stdout', true, 'b1'), e('stderr', false, 'x'), e('stdout', false, 'b2'), e('stdout', false, 'c')]
-  assert.equal(texts(lastLines(es, 1)), ['stdout F c'])
-  assert.equal(texts(lastLines(es, 2)), ['stdout P b1', 'stderr F x', 'stdout F b2', 'stdout F c'])
-  assert.equal(lastLines(es, 0), [])
-  assert.equal(lastLines(es, -1).length, 5)
-  const out: string[] = []
-  new LogRenderer({ timestamps: true }, (s, t) => out.push(`${s}:${t}`)).render(es)
-  assert.equal(out, ['stdout:T a\n', 'stdout:T b1', 'stderr:T x\n', 'stdout:b2\n', 'stdout:T c\n'])
-})
-
-test('--since: RFC 3339, Unix seconds, Go durations; anything else is an error', () => {
-  const now = Date.parse('2024-05-01T12:00:00Z')
-  assert.is(parseLogTime('2024-05-01T11:00:00Z', 'since', now), Date.parse('2024-05-01T11:00:00Z'))
-  assert.is(parseLogTime('1714564800', 'since', now), 1714564800_000)
-  assert.is(parseLogTime('1h30m', 'since', now), now - 90 * 60_000)
-  assert.is(parseLogTime('250ms', 'since', now), now - 250)
-  assert.throws(() => parseLogTime('yesterday', 'since', now), /invalid value for "--since": "yesterday"/)
-})
 
 test.run()

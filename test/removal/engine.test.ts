@@ -30,10 +30,11 @@ test('no container is touched before all of its dependents are deleted (chains, 
   for (const id of h.ids()) backend.delayAt(id, 'stop', (seed = (seed * 48271) % 2147483647) % 7)
   const all = h.ids().map(id => getContainer(h.store, id)!)
   const { report } = await runEngine(h, all, { backend, pods: pods.map(p => p.pod), mode: 'pod-rm', maxWorkers: 5 })
+  // Every container of the state, each once, and each removed.
+  assert.equal(report.containers.map(c => c.id).sort(), all.map(c => c.id).sort())
   assert.ok(report.containers.every(c => c.outcome.status === 'removed'))
   const edges = [[a, b], [a, c], [b, d], [c, d], ...chain.slice(1).map((k, i) => [k, chain[i]!]),
     ...pods.flatMap(p => p.members.map(m => [m, p.infra!]))] as [ContainerRecord, ContainerRecord][]
-  assert.is(edges.length, 4 + 5 + 12)
   for (const [dependent, dependency] of edges) {
     const gone = eventIndex(report, dependent.id, 'deleted')
     const touched = eventIndex(report, dependency.id, 'claimed')
@@ -113,13 +114,41 @@ test('every container ends in exactly one outcome under random faults (20 pods, 
   assert.ok(report.containers.some(c => c.outcome.status === 'failed') && report.containers.some(c => c.outcome.status === 'removed'))
 }))
 
-test('--max-workers bounds concurrent backend calls', () => withHarness(async h => {
-  const cs = Array.from({ length: 30 }, (_, i) => h.container(`w${i}`))
-  const backend = new FakeBackend({ delayMs: 2 })
-  await runEngine(h, cs, { backend, maxWorkers: 3 })
-  assert.ok(backend.maxActive <= 3, `max active ${backend.maxActive}`)
-  assert.ok(backend.maxActive > 1)
-  assert.equal(h.ids(), [])
+test('--max-workers N: with more independent containers than N, exactly N backend calls run at once', async () => {
+  for (const n of [1, 3, 5]) {
+    await withHarness(async h => {
+      const cs = Array.from({ length: 6 * n }, (_, i) => h.container(`w${i}`))
+      const backend = new FakeBackend({ delayMs: 5 })
+      await runEngine(h, cs, { backend, maxWorkers: n })
+      assert.is(backend.maxActive, n, `--max-workers ${n}`)
+      assert.equal(h.ids(), [])
+    })
+  }
+})
+
+test('cidfile and pod-id-file are deleted with their container and pod', () => withHarness(async h => {
+  const fs = await import('node:fs')
+  const cidfile = `${h.dir}/c.cid`; fs.writeFileSync(cidfile, 'x')
+  const c = h.container('withcid', { cidfile })
+  const gone = `${h.dir}/gone.cid`
+  const c2 = h.container('gonecid', { cidfile: gone })
+  const p = h.pod('p', { members: [] })
+  const podFile = `${h.dir}/p.id`; fs.writeFileSync(podFile, p.pod.id)
+  h.store.db.prepare('UPDATE pods SET pod_id_file = ? WHERE id = ?').run(podFile, p.pod.id)
+  p.pod.podIdFile = podFile
+  const { report } = await runEngine(h, [c, c2])
+  assert.equal(statusByName(report), { withcid: 'removed', gonecid: 'removed' })
+  assert.is(fs.existsSync(cidfile), false)
+  const pr = await runEngine(h, [], { mode: 'pod-rm', pods: [p.pod] })
+  assert.equal(pr.report.pods.map(x => x.outcome.status), ['removed'])
+  assert.is(fs.existsSync(podFile), false)
+}))
+
+test('an empty pod (no containers) is removed by pod rm', () => withHarness(async h => {
+  const p = h.pod('empty', { infra: false })
+  const { report } = await runEngine(h, [], { mode: 'pod-rm', pods: [p.pod], backend: new FakeBackend() })
+  assert.equal(report.pods.map(x => x.outcome.status), ['removed'])
+  assert.is(getPod(h.store, p.pod.id), undefined)
 }))
 
 test.run()

@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { isPodctlError } from '../../src/errors.js'
-import { compileTemplate, goString, renderTemplate } from '../../src/views/go-template.js'
+import { compileTemplate, goString, renderGoTemplate, renderTemplate } from '../../src/views/go-template.js'
 
 const test = suite('go-template subset')
 
@@ -66,6 +66,18 @@ test('goString prints Go-style values', () => {
   assert.is(goString(null), '<no value>')
   assert.is(goString([1, [2, 3]]), '[1 [2 3]]')
   assert.is(goString({ z: true, a: 'x' }), 'map[a:x z:true]')
+})
+
+test('table headers come from every action, also with space-separated columns', () => {
+  assert.is(renderTemplate('table {{.ID}} {{.CreatedAt}}', [{ ID: 'a', CreatedAt: 'b' }], { name: 't', typeName: 'T' }), 'ID CREATED AT\na b\n')
+})
+
+test('go templates: fields, json, unknown fields refused', () => {
+  const data = { State: { Status: 'running', Pid: 3 }, Labels: { a: 'b' }, Args: ['x', 'y'] }
+  assert.is(renderGoTemplate('{{.State.Status}}/{{.State.Pid}}', data), 'running/3\n')
+  assert.is(renderGoTemplate('{{json .Labels}}', data), '{"a":"b"}\n')
+  assert.is(renderGoTemplate('{{.Args}}', data), '[x y]\n')
+  assert.throws(() => renderGoTemplate('{{.Nope}}', data), /can't evaluate field Nope/)
 })
 
 test.run()

@@ -1,9 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { renderTemplate } from '../../src/views/go-template.js'
-import { runInProcess } from '../helpers/cli.js'
-import { withTempDir } from '../helpers/temp.js'
+import { runInProcess } from '../../helpers/cli.js'
+import { withTempDir } from '../../helpers/temp.js'
 
 const test = suite('network --format templates')
 
@@ -23,9 +22,5 @@ test('an unknown field is exit 125 with Go\'s wording', () => withTempDir(async 
   assert.is(r.code, 125)
   assert.is(r.stderr, 'Error: template: network ls:1:2: executing "network ls" at <.Nope>: can\'t evaluate field Nope in type network.ListPrintReports\n')
 }))
-
-test('table headers come from every action, also with space-separated columns', () => {
-  assert.is(renderTemplate('table {{.ID}} {{.CreatedAt}}', [{ ID: 'a', CreatedAt: 'b' }], { name: 't', typeName: 'T' }), 'ID CREATED AT\na b\n')
-})
 
 test.run()

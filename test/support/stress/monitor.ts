@@ -1,5 +1,5 @@
-import { readCachedAttachments } from '../src/network/result-cache.js'
-import type { StateStore } from '../src/state/sqlite-state-store.js'
+import { readCachedAttachments } from '../../../src/network/result-cache.js'
+import type { StateStore } from '../../../src/state/sqlite-state-store.js'
 
 export interface Duplicate { network: string, ip: string, containers: string[] }
 

@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import { runCli } from '../src/cli/cli.js'
-import { importBusyboxImage } from '../test/helpers/busybox-rootfs.js'
-import { destroyTestHost } from '../test/helpers/container-cleanup.js'
-import type { TestHost } from '../test/helpers/host.js'
-import { createTestHost, hostArgs } from '../test/helpers/host.js'
+import { runCli } from '../../../src/cli/cli.js'
+import { importBusyboxImage } from '../../helpers/busybox-rootfs.js'
+import { destroyTestHost } from '../../helpers/container-cleanup.js'
+import type { TestHost } from '../../helpers/host.js'
+import { createTestHost, hostArgs } from '../../helpers/host.js'
 
 // PODCTL_BENCH_BIN: a private build, so a long run is not disturbed by a rebuild of dist/.
-export const PODCTL_BIN = process.env['PODCTL_BENCH_BIN'] ?? path.resolve(import.meta.dirname, '../dist/podctl.mjs')
+export const PODCTL_BIN = process.env['PODCTL_BENCH_BIN'] ?? path.resolve(import.meta.dirname, '../../../dist/podctl.mjs')
 
 export interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }
 

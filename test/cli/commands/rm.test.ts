@@ -4,14 +4,14 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import type { ContainerId } from '../../src/ids.js'
-import { FakeBackend } from '../../src/removal/fake-backend.js'
-import { getContainer } from '../../src/state/container-rows.js'
-import { getPod } from '../../src/state/pod-rows.js'
-import type { ContainerRecord } from '../../src/state/types.js'
-import { runInProcess } from '../helpers/cli.js'
-import type { Harness } from './harness.js'
-import { withHarness } from './harness.js'
+import type { ContainerId } from '../../../src/ids.js'
+import { FakeBackend } from '../../../src/removal/fake-backend.js'
+import { getContainer } from '../../../src/state/container-rows.js'
+import { getPod } from '../../../src/state/pod-rows.js'
+import type { ContainerRecord } from '../../../src/state/types.js'
+import { runInProcess } from '../../helpers/cli.js'
+import type { Harness } from '../../removal/harness.js'
+import { withHarness } from '../../removal/harness.js'
 
 const test = suite('rm-cli')
 

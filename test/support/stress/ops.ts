@@ -1,4 +1,4 @@
-import type { Random } from './stress-random.js'
+import type { Random } from './random.js'
 
 // The shared object pools every worker draws from: overlapping names on purpose.
 export interface Pools {

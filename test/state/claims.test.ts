@@ -7,8 +7,8 @@ import { reportToJson } from '../../src/removal/report.js'
 import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
 import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
 import { deletePodRow, getPod } from '../../src/state/pod-rows.js'
-import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from './engine-helpers.js'
-import { withHarness } from './harness.js'
+import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from '../removal/engine-helpers.js'
+import { withHarness } from '../removal/harness.js'
 
 const test = suite('removal-claims')
 

@@ -6,7 +6,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { getContainer } from '../../src/state/container-rows.js'
-import { withHarness } from './harness.js'
+import { withHarness } from '../removal/harness.js'
 
 const test = suite('removal-two-processes')
 const CHILD = path.join(import.meta.dirname, 'fixtures', 'claim-child.ts')

@@ -13,13 +13,22 @@ const bad = (v: string, why = 'invalid syntax'): string => `Error: invalid argum
 test('parseTimeFlag: int64 seconds; any negative is Infinity (wait forever); undefined when not given', () => {
   const table: [unknown, number | undefined][] = [
     [undefined, undefined], ['0', 0], ['10', 10], [12, 12], ['+4', 4], ['007', 7],
-    ['-1', Infinity], ['-2', Infinity], ['-9223372036854775808', Infinity], ['9223372036854775807', 9223372036854775807],
+    ['-1', Infinity], ['-2', Infinity], ['-9223372036854775808', Infinity],
+    // INT64_MAX is accepted (and comes back as the nearest double).
+    ['9223372036854775807', 2 ** 63],
   ]
   for (const [v, want] of table) assert.is(parseTimeFlag(v), want, String(v))
-  for (const v of ['1.5', 'abc', '', ' 1', '1 ', '-', '9223372036854775808']) {
+  // One past each int64 bound is out of range, as in pflag. Both round to the bound as
+  // doubles (2 ** 63, -(2 ** 63)), so a range check on Number(v) would accept them.
+  const rejected: [string, string][] = [
+    ['1.5', 'invalid syntax'], ['abc', 'invalid syntax'], ['', 'invalid syntax'], [' 1', 'invalid syntax'], ['1 ', 'invalid syntax'], ['-', 'invalid syntax'],
+    ['9223372036854775808', 'value out of range'], ['-9223372036854775809', 'value out of range'],
+  ]
+  for (const [v, why] of rejected) {
     let err: unknown
     try { parseTimeFlag(v) } catch (e) { err = e }
     assert.ok(isPodctlError(err) && err.code === 'INVALID_ARGUMENT', v)
+    assert.is((err as Error).message, `invalid argument "${v}" for "-t, --time" flag: strconv.ParseInt: parsing "${v}": ${why}`)
   }
 })
 

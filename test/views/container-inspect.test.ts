@@ -2,12 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { addDependency, insertContainer } from '../../src/state/container-rows.js'
-import { insertPod } from '../../src/state/pod-rows.js'
 import { StateStore } from '../../src/state/sqlite-state-store.js'
 import { sandboxKey, toInspectView } from '../../src/views/container-inspect.js'
-import { renderGoTemplate } from '../../src/views/go-template.js'
-import { podStatus, toPodInspectView } from '../../src/views/pod-view.js'
-import { containerFixture, podFixture } from '../helpers/fixtures.js'
+import { containerFixture } from '../helpers/fixtures.js'
 
 const test = suite('inspect-view')
 
@@ -31,29 +28,6 @@ test('container inspect: Podman field names, zero times, dependencies, SandboxKe
   assert.is(sandboxKey(store, hostNet), '')
   assert.is(sandboxKey(store, cni), '/run/podctl/netns/x')
   assert.is((toInspectView(store, infra) as Record<string, Record<string, unknown>>)['State']!['StartedAt'], '2023-11-14T22:13:20.000Z')
-})
-
-test('pod status and inspect', () => {
-  using store = StateStore.openMemory()
-  const pod = podFixture({ name: 'p', shared: ['ipc', 'net'] })
-  const a = containerFixture({ podId: pod.id, state: 'running' })
-  const b = containerFixture({ podId: pod.id, state: 'exited' })
-  store.write(() => { insertPod(store, pod); insertContainer(store, a); insertContainer(store, b) })
-  assert.is(podStatus([]), 'Created')
-  assert.is(podStatus([a]), 'Running')
-  assert.is(podStatus([a, b]), 'Degraded')
-  assert.is(podStatus([b]), 'Exited')
-  assert.is(podStatus([b, containerFixture()]), 'Stopped')
-  const v = toPodInspectView(store, pod)
-  assert.equal([v['Name'], v['State'], v['NumContainers'], v['SharedNamespaces'], v['CreateInfra']], ['p', 'Degraded', 2, ['ipc', 'net'], false])
-})
-
-test('go templates: fields, json, unknown fields refused', () => {
-  const data = { State: { Status: 'running', Pid: 3 }, Labels: { a: 'b' }, Args: ['x', 'y'] }
-  assert.is(renderGoTemplate('{{.State.Status}}/{{.State.Pid}}', data), 'running/3\n')
-  assert.is(renderGoTemplate('{{json .Labels}}', data), '{"a":"b"}\n')
-  assert.is(renderGoTemplate('{{.Args}}', data), '[x y]\n')
-  assert.throws(() => renderGoTemplate('{{.Nope}}', data), /can't evaluate field Nope/)
 })
 
 test.run()

@@ -1,7 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { FakeBackend } from '../../src/removal/fake-backend.js'
 import { getContainer } from '../../src/state/container-rows.js'
 import { getPod } from '../../src/state/pod-rows.js'
 import { errorOf, runEngine, statusByName } from './engine-helpers.js'
@@ -77,31 +76,6 @@ test('-v: anonymous volumes go when no one else uses them; shared ones once; nam
   assert.equal(statusByName(report), { x: 'removed', y: 'removed' })
   assert.equal(backend.calls.filter(c => c.step === 'removeVolumeData').map(c => c.target).sort(), ['anon-x', 'anon-xy'])
   assert.equal(vols(), ['anon-kept', 'anon-nov', 'named'])
-}))
-
-test('cidfile and pod-id-file are deleted with their container and pod', () => withHarness(async h => {
-  const fs = await import('node:fs')
-  const cidfile = `${h.dir}/c.cid`; fs.writeFileSync(cidfile, 'x')
-  const c = h.container('withcid', { cidfile })
-  const gone = `${h.dir}/gone.cid`
-  const c2 = h.container('gonecid', { cidfile: gone })
-  const p = h.pod('p', { members: [] })
-  const podFile = `${h.dir}/p.id`; fs.writeFileSync(podFile, p.pod.id)
-  h.store.db.prepare('UPDATE pods SET pod_id_file = ? WHERE id = ?').run(podFile, p.pod.id)
-  p.pod.podIdFile = podFile
-  const { report } = await runEngine(h, [c, c2])
-  assert.equal(statusByName(report), { withcid: 'removed', gonecid: 'removed' })
-  assert.is(fs.existsSync(cidfile), false)
-  const pr = await runEngine(h, [], { mode: 'pod-rm', pods: [p.pod] })
-  assert.equal(pr.report.pods.map(x => x.outcome.status), ['removed'])
-  assert.is(fs.existsSync(podFile), false)
-}))
-
-test('an empty pod (no containers) is removed by pod rm', () => withHarness(async h => {
-  const p = h.pod('empty', { infra: false })
-  const { report } = await runEngine(h, [], { mode: 'pod-rm', pods: [p.pod], backend: new FakeBackend() })
-  assert.equal(report.pods.map(x => x.outcome.status), ['removed'])
-  assert.is(getPod(h.store, p.pod.id), undefined)
 }))
 
 test.run()

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { waitForExit, zombieExitCode } from '../../src/containers/stop-container.js'
+import { waitForExit, zombieExitCode } from '../../src/runtime/stop-init.js'
 import { isProcessAlive, readStartTime } from '../../src/runtime/proc-status.js'
 
-const test = suite('stop-container exit status')
+const test = suite('stop-init exit status')
 
 // A shell that starts `script` in the background, prints its PID and becomes `sleep`, which
 // never reaps it: the exited child stays a zombie, as a container init does until its parent

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -14,6 +13,8 @@ import { isNetnsMounted } from '../network/netns.js'
 import type { CachedAttachment } from '../network/result-cache.js'
 import { cachedConfigText, readCachedAttachments } from '../network/result-cache.js'
 import type { RowSnapshot } from './host-scan.js'
+import { isProcessError } from '../process/process-error.js'
+import { runProcess } from '../process/run-process.js'
 import { listDir } from './host-scan.js'
 import type { Problem } from './types.js'
 
@@ -91,7 +92,7 @@ export function findBadConflists (walk: ConfigWalk): Problem[] {
 // podctl roots use the same network names (the default "podctl" above all), so a rule
 // counts only when no netns file of any root is named by its container ID: an attached
 // container always has one from before ADD until after DEL.
-export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk, mounts: ReadonlySet<string>): Promise<Problem[]> {
+export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk, mounts: ReadonlySet<string>, signal?: AbortSignal): Promise<Problem[]> {
   const nets = walk.networks.filter(n => isPodctlOwned(n) && masqueradesFor(n))
   if (nets.length === 0) return []
   const families = new Set<IpFamily>(nets.flatMap(n => subnetsOf(n).map(c => c.family)))
@@ -99,7 +100,7 @@ export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk
   const out: Problem[] = []
   const seen = new Set<string>()
   for (const family of [...families].sort()) {
-    for (const r of await listMasqueradeRules(family).catch(() => [])) {
+    for (const r of await listMasqueradeRules(family, signal).catch(() => [])) {
       const net = nets.find(n => n.name === r.network)
       if (net === undefined || rows.containers.has(r.containerId) || netnsOwners.has(r.containerId)) continue
       if (seen.has(r.chain)) continue
@@ -107,7 +108,7 @@ export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk
       out.push({
         kind: 'orphan-masquerade', object: r.chain,
         detail: `masquerade rule for ${r.source} on network ${r.network} belongs to container ${r.containerId}, which does not exist`,
-        repair: () => removeMasquerade(net, r.containerId),
+        repair: () => removeMasquerade(net, r.containerId, undefined, signal),
       })
     }
   }
@@ -119,12 +120,12 @@ interface IpLink { ifname: string, master?: string, link_netnsid?: number, link?
 // veths enslaved to a podctl bridge whose peer is in no other network namespace: the
 // container side of a half-done ADD (a veth whose netns went is destroyed by the kernel).
 // Healthy veths always have a peer in a netns, so bridges shared by several podctl roots are safe.
-export async function findOrphanVeths (walk: ConfigWalk): Promise<Problem[]> {
+export async function findOrphanVeths (walk: ConfigWalk, signal?: AbortSignal): Promise<Problem[]> {
   const bridges = new Set(walk.networks.filter(n => isPodctlOwned(n) && driverOf(n) === 'bridge').map(interfaceOf).filter(i => i !== ''))
   if (bridges.size === 0) return []
   let links: IpLink[]
   try {
-    links = JSON.parse(await ip(['-j', 'link', 'show', 'type', 'veth'])) as IpLink[]
+    links = JSON.parse(await ip(['-j', 'link', 'show', 'type', 'veth'], signal)) as IpLink[]
   } catch {
     return []
   }
@@ -132,16 +133,16 @@ export async function findOrphanVeths (walk: ConfigWalk): Promise<Problem[]> {
     kind: 'orphan-veth', object: l.ifname,
     detail: `veth ${l.ifname} on bridge ${l.master ?? '?'} has no peer in a container (${l.link ?? 'no peer'})`,
     repair: async () => {
-      await ip(['link', 'del', l.ifname]).catch((err: unknown) => { if (!/Cannot find device/.test(errorMessage(err))) throw err })
+      await ip(['link', 'del', l.ifname], signal).catch((err: unknown) => { if (!/Cannot find device/.test(errorMessage(err))) throw err })
     },
   }))
 }
 
-function ip (args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ip', args, { timeout: IP_TIMEOUT_MS }, (err, stdout, stderr) => {
-      if (err === null) resolve(String(stdout))
-      else reject(new Error(String(stderr).trim() || err.message))
-    })
-  })
+async function ip (args: string[], signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return (await runProcess('ip', args, { timeoutMs: IP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) })).stdout
+  } catch (err) {
+    if (!isProcessError(err)) throw err
+    throw new Error(err.stderr.trim() || err.message, { cause: err })
+  }
 }

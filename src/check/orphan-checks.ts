@@ -1,11 +1,11 @@
 import path from 'node:path'
 
+import { runtimeFor } from '../containers/host-runtime.js'
 import type { Host } from '../host.js'
 import { netnsPathFor } from '../network/index.js'
 import { removeNetns } from '../network/netns.js'
+import { execCommand } from '../process/exec-command.js'
 import type { RuntimeState } from '../runtime/oci-runtime.js'
-import { runtimeDelete } from '../runtime/oci-runtime.js'
-import { execCommand } from '../runtime/exec-command.js'
 import { removeTree } from '../storage/atomic-file.js'
 import { listMountPoints } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
@@ -20,7 +20,7 @@ export function findOrphanRuntime (host: Host, rows: RowSnapshot, runtime: Reado
   return [...runtime.values()].filter(st => !rows.containers.has(st.id)).map(st => ({
     kind: 'orphan-runtime-container', object: st.id,
     detail: `runtime container ${st.id} (${st.status}, pid ${st.pid}) has no container row`,
-    repair: async () => { await runtimeDelete(host, st.id) },
+    repair: async () => { await runtimeFor(host).delete(st.id) },
   }))
 }
 
@@ -30,7 +30,7 @@ export function findOrphanMounts (host: Host, rows: RowSnapshot, mounts: Readonl
   return mountsUnder(mounts, path.join(host.config.root, 'storage')).flatMap(mp => {
     const owner = ownerIdOf(base, mp)
     if (owner !== undefined && rows.containers.has(owner)) return []
-    return [{ kind: 'orphan-mount' as const, object: mp, detail: `overlay mount ${mp} belongs to no container`, repair: () => unmount(mp) }]
+    return [{ kind: 'orphan-mount' as const, object: mp, detail: `overlay mount ${mp} belongs to no container`, repair: () => unmount(mp, host.signal) }]
   })
 }
 
@@ -46,7 +46,7 @@ export function findOrphanDirs (host: Host, rows: RowSnapshot): Problem[] {
       out.push({
         kind: 'orphan-storage', object: dir, detail: `${base === paths.exitDir(host.config) ? 'exit file' : 'directory'} ${dir} belongs to no container`,
         repair: async () => {
-          for (const mp of mountsUnder(listMountPoints(), dir)) await unmount(mp)
+          for (const mp of mountsUnder(listMountPoints(), dir)) await unmount(mp, host.signal)
           removeTree(dir)
         },
       })
@@ -65,12 +65,13 @@ export function findOrphanNetns (host: Host, rows: RowSnapshot): Problem[] {
   })
 }
 
-async function unmount (mp: string): Promise<void> {
+async function unmount (mp: string, signal: AbortSignal): Promise<void> {
+  const opts = { timeoutMs: UMOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' as const, signal }
   for (let i = 0; i < 8 && listMountPoints().has(mp); i++) {
     try {
-      await execCommand('umount', [mp], { timeoutMs: UMOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
+      await execCommand('umount', [mp], opts)
     } catch {
-      await execCommand('umount', ['-l', mp], { timeoutMs: UMOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
+      await execCommand('umount', ['-l', mp], opts)
     }
   }
 }

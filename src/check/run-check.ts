@@ -1,9 +1,9 @@
+import { runtimeList } from '../containers/host-runtime.js'
 import { errorMessage } from '../errors.js'
 import type { Host } from '../host.js'
 import { silentLogger } from '../log.js'
 import { CNIEnv } from '../network/index.js'
 import { walkConfigDir } from '../network/config-walk.js'
-import { runtimeList } from '../runtime/oci-runtime.js'
 import { listMountPoints } from '../storage/overlay.js'
 import { readRows } from './host-scan.js'
 import { findOrphanMonitors, listMonitorProcesses } from './monitor-checks.js'
@@ -40,10 +40,10 @@ export async function runSystemCheck (host: Host, opts: CheckOptions = {}): Prom
   await settle(await findOrphanCniResults(host, readRows(host), walk, cni))
   await settle(findOrphanNetns(host, readRows(host)))
   await settle(await findOrphanIpam(host, readRows(host), walk, cni))
-  await settle(await findOrphanMasquerades(readRows(host), walk, listMountPoints()))
+  await settle(await findOrphanMasquerades(readRows(host), walk, listMountPoints(), host.signal))
   await settle(findOrphanMounts(host, readRows(host), listMountPoints()))
   await settle(findOrphanDirs(host, readRows(host)))
-  await settle([...findBadConflists(walk), ...await findOrphanVeths(walk)])
+  await settle([...findBadConflists(walk), ...await findOrphanVeths(walk, host.signal)])
   return { findings }
 }
 

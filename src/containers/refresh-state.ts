@@ -1,10 +1,10 @@
 import type { Host } from '../host.js'
-import { runtimeList } from '../runtime/oci-runtime.js'
 import { isProcessAlive } from '../runtime/proc-status.js'
 import { listContainers } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
 import { awaitExitCode } from './exit-file.js'
+import { runtimeList } from './host-runtime.js'
 import { recordExit } from './record-exit.js'
 
 // Brings rows that say 'running' in line with the runtime: one `runtime list` for all of

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,11 +6,12 @@ import { isErrorCode, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { K8sFileWriter } from '../logs/k8s-file.js'
 import type { LogStream } from '../logs/k8s-file.js'
+import type { ProcessExit } from '../process/run-process.js'
 import { runtimeError } from '../runtime/conmon.js'
-import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
+import { runtimeFor } from './host-runtime.js'
 import { ociStartError } from './oci-errors.js'
 import { proxySignals } from './signal-proxy.js'
 import { prepareStart, recordStarted, writeBundle } from './start-container.js'
@@ -45,16 +45,16 @@ export async function runAttached (host: Host, c: ContainerRecord, io: AttachIo)
   })
   try {
     const r = await s.exited
-    if (r.error !== undefined) {
-      throw new PodctlError('RUNTIME_FAILED', (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `${host.config.runtime}: executable file not found in $PATH` : r.error.message)
+    if (r.spawnError !== undefined) {
+      throw new PodctlError('RUNTIME_FAILED', r.spawnError.code === 'ENOENT' ? `${host.config.runtime}: executable file not found in $PATH` : r.spawnError.message)
     }
     if (!s.started() && !fs.existsSync(s.pidFile)) {
-      await runtimeDelete(host, c.id).catch(() => {})
+      await runtimeFor(host).delete(c.id).catch(() => {})
       const text = runtimeError(s.runcLog) ?? Buffer.concat(s.held.map(h => h[1])).toString('utf8').trim()
       throw ociStartError(host, new Error(`run ${c.id}: ${text.replace(/^\S+ run failed: /, '')}`))
     }
     s.markStarted()
-    const status = r.code ?? 128 + (SIGNUMS[r.signal ?? ''] ?? 0)
+    const status = r.exitCode ?? 128 + (SIGNUMS[r.signal ?? ''] ?? 0)
     recordAttachedExit(host, c, status)
     return status
   } finally {
@@ -63,15 +63,13 @@ export async function runAttached (host: Host, c: ContainerRecord, io: AttachIo)
   }
 }
 
-interface Exit { code: number | null, signal: NodeJS.Signals | null, error?: Error }
-
 interface RunSession {
   container: ContainerRecord
   pidFile: string
   runcLog: string
   log: K8sFileWriter
   held: [LogStream, Buffer][]
-  exited: Promise<Exit>
+  exited: Promise<ProcessExit>
   done: boolean
   started: () => boolean
   // The init exists: output held so far is the container's, deliver it and what follows.
@@ -84,11 +82,7 @@ async function spawnRuntimeRun (host: Host, fresh: ContainerRecord, io: AttachIo
   const { bundle, pidFile } = await writeBundle(host, fresh)
   const runcLog = path.join(bundle, 'runtime.log')
   fs.rmSync(runcLog, { force: true })
-  fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-  const args = ['--root', paths.runtimeRoot(host.config), '--log', runcLog, '--log-format', 'json', 'run', '--bundle', bundle, '--pid-file', pidFile, fresh.id]
-  host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
-  // Its own session: a terminal's Ctrl-C reaches podctl only, which forwards it (sig-proxy).
-  const child = spawn(host.config.runtime, args, { stdio: [io.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'], detached: true })
+  const { child, closed } = runtimeFor(host).run({ id: fresh.id, bundle, pidFile, runtimeLog: runcLog, interactive: io.interactive })
   const log = new K8sFileWriter(paths.containerLog(host.config, fresh.id))
   let started = false
   const held: [LogStream, Buffer][] = []
@@ -107,14 +101,11 @@ async function spawnRuntimeRun (host: Host, fresh: ContainerRecord, io: AttachIo
     if (!started && fs.existsSync(pidFile)) markStarted()
     if (started) deliver(stream, b); else held.push([stream, b])
   }
-  child.stdout.on('data', onData('stdout'))
-  child.stderr.on('data', onData('stderr'))
+  child.stdout?.on('data', onData('stdout'))
+  child.stderr?.on('data', onData('stderr'))
   const session: RunSession = {
     container: fresh, pidFile, runcLog, log, held, done: false,
-    exited: new Promise<Exit>(resolve => {
-      child.on('error', error => { resolve({ code: null, signal: null, error }) })
-      child.on('close', (code, signal) => { resolve({ code, signal }) })
-    }),
+    exited: closed,
     started: () => started,
     markStarted,
     restore: io.sigProxy ? proxySignals(child.pid) : () => {},

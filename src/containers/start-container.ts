@@ -6,10 +6,8 @@ import type { Host } from '../host.js'
 import { CNIEnv } from '../network/index.js'
 import { generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
-import { createWithConmon } from '../runtime/conmon.js'
-import type { MonitorIdentity } from '../runtime/conmon.js'
 import { endMonitor } from '../runtime/monitor.js'
-import { runtimeDelete, runtimeStart, runtimeState } from '../runtime/oci-runtime.js'
+import type { MonitorIdentity } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomicSync } from '../storage/atomic-file.js'
 import { mountRootfs } from '../storage/overlay.js'
@@ -19,6 +17,7 @@ import type { ContainerRecord } from '../state/types.js'
 import { listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
 import { readExitFile, removeExitFile } from './exit-file.js'
+import { createRequestFor, runtimeFor } from './host-runtime.js'
 import { namespaceSetting, prepareNetworks } from './network-mode.js'
 import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
@@ -45,11 +44,12 @@ export async function prepareStart (host: Host, c: ContainerRecord, visiting = n
   if (visiting.has(c.id)) throw new PodctlError('DEPENDENCY_CYCLE', `container ${c.id} depends on itself through its dependencies`)
   visiting.add(c.id)
   if (c.state === 'removing') throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being removed: container state improper`)
-  const st = await runtimeState(host, c.id)
+  const runtime = runtimeFor(host)
+  const st = await runtime.state(c.id)
   if (st?.status === 'running' && c.state === 'running') return undefined
   if (st !== undefined) {
     recordExit(host, c.id, readExitFile(host, c.id) ?? null)
-    await runtimeDelete(host, c.id)
+    await runtime.delete(c.id)
     // Its conmon writes the exit file as it goes: gone before the next start deletes it.
     await endMonitor(readConfig(c).monitor)
   }
@@ -106,7 +106,7 @@ function removedWhileStarting (id: string): PodctlError {
 async function undoIfRemoved (host: Host, c: ContainerRecord, monitor?: MonitorIdentity): Promise<void> {
   const row = getContainer(host.store, c.id)
   if (row !== undefined && row.state !== 'removing') return
-  await runtimeDelete(host, c.id).catch(() => {})
+  await runtimeFor(host).delete(c.id).catch(() => {})
   await endMonitor(monitor)
   removeExitFile(host, c.id)
   await CNIEnv.fromHost(host).detach(c.id).catch(() => {})
@@ -121,17 +121,18 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
     await undoIfRemoved(host, c)
     throw err
   }
+  const runtime = runtimeFor(host)
   let monitor: MonitorIdentity | undefined
   try {
-    const created = await createWithConmon(host, c)
+    const created = await runtime.create(createRequestFor(host, c))
     monitor = created.monitor
-    await runtimeStart(host, c.id)
+    await runtime.start(c.id)
     recordStarted(host, c, created.pid, { monitor })
   } catch (err) {
     // "already exists": another process is starting it; its container is not ours to delete.
     if (/already exists/.test(errorMessage(err))) throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${c.id} is being started by another process: container state improper`, { cause: err })
     await undoIfRemoved(host, c, monitor)
-    await runtimeDelete(host, c.id).catch(() => {})
+    await runtime.delete(c.id).catch(() => {})
     await endMonitor(monitor)
     removeExitFile(host, c.id)
     throw ociStartError(host, err)

@@ -1,7 +1,5 @@
 import type { Host } from '../host.js'
-import type { ContainerId } from '../ids.js'
 import { endMonitor } from '../runtime/monitor.js'
-import { runtimeDelete } from '../runtime/oci-runtime.js'
 import { removeTree } from '../storage/atomic-file.js'
 import { releaseImageFiles } from '../storage/images.js'
 import { unmountRootfs } from '../storage/overlay.js'
@@ -11,15 +9,8 @@ import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
 import { removeExitFile } from './exit-file.js'
 
-// The per-container teardown steps the removal engine calls. Each is idempotent ("already
-// gone" is success), works on a half-created container and never deletes rows.
-export { stopContainer } from './stop-container.js'
-export type { StopOutcome } from './stop-container.js'
-
-// runtime delete --force; a container the runtime does not know is success.
-export async function deleteRuntimeContainer (host: Host, id: ContainerId): Promise<void> {
-  await runtimeDelete(host, id)
-}
+// A container's storage teardown steps. Each is idempotent ("already gone" is success),
+// works on a half-created container and never deletes rows.
 
 // Unmounts the rootfs and removes the container's storage dir and OCI bundle dir.
 // Volumes are left alone.

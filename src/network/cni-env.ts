@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -7,6 +6,8 @@ import type { PodctlConfig } from '../config.js'
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { Logger } from '../log.js'
+import { isProcessError } from '../process/process-error.js'
+import { runProcess } from '../process/run-process.js'
 import { listNetworkUsers } from '../state/network-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { removeFileDurable, writeFileAtomic } from '../storage/atomic-file.js'
@@ -24,6 +25,7 @@ import { driverOf, inspectNetwork, interfaceOf, ipamOf } from './network-info.js
 import type { AttachResult, DetachRequest, NetworkRequest } from './network-attach.js'
 import { attachNetworks, detachNetworks } from './network-attach.js'
 import { readCachedAttachments } from './result-cache.js'
+import type { LockMode } from './rw-gate.js'
 
 export const DEFAULT_NETWORK = 'podctl'
 export const DEFAULT_BRIDGE = 'podctl0'
@@ -78,9 +80,9 @@ export class CNIEnv {
 
   // One walk of the config dir under the shared lock, default network ensured.
   async walk (): Promise<ConfigWalk> {
-    const walk = await this.lock.withLock('shared', () => walkConfigDir(this.config.cniConfigDir, this.log))
+    const walk = await this.withLock('shared', () => walkConfigDir(this.config.cniConfigDir, this.log))
     if (walk.byName.has(DEFAULT_NETWORK)) return walk
-    return this.lock.withLock('exclusive', () => this.walkLocked())
+    return this.withLock('exclusive', () => this.walkLocked())
   }
 
   // The walk a change is based on; the caller holds the exclusive lock. Writes the
@@ -108,7 +110,7 @@ export class CNIEnv {
   // Creates podctl-<name>.conflist; returns what `network inspect` shows for it.
   async create (opts: CreateNetworkOptions): Promise<NetworkInspect> {
     validateCreateOptions(opts)
-    return this.lock.withLock('exclusive', async () => {
+    return this.withLock('exclusive', async () => {
       const walk = await this.walkLocked()
       const conf = planNetwork(opts, walk, readHostRoutes(), this.ipamDataDir)
       const text = conflistText(conf)
@@ -132,7 +134,7 @@ export class CNIEnv {
     // Users are removed outside the lock (their teardown reads the config dir), then the
     // check runs again on a fresh walk: one walk when the network is unused.
     for (let round = 0; ; round++) {
-      const outcome = await this.lock.withLock('exclusive', async (): Promise<{ removed: string } | { name: string, users: string[] }> => {
+      const outcome = await this.withLock('exclusive', async (): Promise<{ removed: string } | { name: string, users: string[] }> => {
         const walk = await this.walkLocked()
         const net = findNetwork(walk, name)
         checkRemovable(net)
@@ -153,7 +155,7 @@ export class CNIEnv {
 
   // Removes every unused podctl network except the default; returns their names.
   async prune (keep: (n: NetworkInspect) => boolean = () => false): Promise<string[]> {
-    return this.lock.withLock('exclusive', async () => {
+    return this.withLock('exclusive', async () => {
       const walk = await this.walkLocked()
       const removed: string[] = []
       for (const net of walk.networks) {
@@ -183,6 +185,11 @@ export class CNIEnv {
     return deps
   }
 
+  // The config dir lock; a wait for it ends when this env's signal aborts.
+  private withLock<T> (mode: LockMode, fn: () => Promise<T>): Promise<T> {
+    return this.lock.withLock(mode, fn, this.signal)
+  }
+
   private async writeConflist (name: string, text: string): Promise<string> {
     await fs.mkdir(this.config.cniConfigDir, { recursive: true, mode: 0o755 })
     const file = path.join(this.config.cniConfigDir, podctlFileName(name))
@@ -197,7 +204,7 @@ export class CNIEnv {
     const iface = interfaceOf(net)
     const shared = walk.networks.some(n => n !== net && driverOf(n) === 'bridge' && interfaceOf(n) === iface)
     if (driverOf(net) === 'bridge' && iface !== '' && !shared && existsSync(path.join('/sys/class/net', iface))) {
-      await deleteLink(iface).catch(err => this.log.warn(`removing bridge ${iface} of network ${net.name}: ${(err as Error).message}`))
+      await deleteLink(iface, this.signal).catch(err => this.log.warn(`removing bridge ${iface} of network ${net.name}: ${(err as Error).message}`))
     }
     if (ipamOf(net)['dataDir'] === this.ipamDataDir) {
       await fs.rm(path.join(this.ipamDataDir, net.name), { recursive: true, force: true })
@@ -220,12 +227,12 @@ function inUseError (name: string, users: readonly string[]): PodctlError {
   return new PodctlError('IN_USE', `"${name}" has associated containers with it (${users.join(', ')}). Use -f to forcibly delete containers and pods: network is being used`)
 }
 
-function deleteLink (iface: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('ip', ['link', 'del', iface], { timeout: 30_000 }, (err, _o, stderr) => {
-      if (err === null || /Cannot find device/.test(String(stderr))) resolve()
-      else reject(new Error(String(stderr).trim() || err.message))
-    })
-  })
+async function deleteLink (iface: string, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await runProcess('ip', ['link', 'del', iface], { timeoutMs: 30_000, ...(signal === undefined ? {} : { signal }) })
+  } catch (err) {
+    if (!isProcessError(err)) throw err
+    if (!/Cannot find device/.test(err.stderr)) throw new Error(err.stderr.trim() || err.message, { cause: err })
+  }
 }
 

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 
-import { PodctlError } from '../errors.js'
+import { errorMessage, PodctlError } from '../errors.js'
+import { isProcessError } from '../process/process-error.js'
+import { runProcess } from '../process/run-process.js'
 import type { NetworkConfig } from './cni-config.js'
 import { parseCidr } from './cidr.js'
 import { subnetsOf } from './network-info.js'
@@ -32,16 +33,16 @@ export function masqueradesFor (net: NetworkConfig): boolean {
 // and chain behind. So every teardown calls this after DEL. It finds the rule by chain
 // name (no cached addresses needed) and removes rule and chain; "already gone" is success.
 // The common case (the plugin already removed it) costs one iptables call per family.
-export async function removeMasquerade (net: NetworkConfig, containerId: string, result?: Record<string, unknown>): Promise<void> {
+export async function removeMasquerade (net: NetworkConfig, containerId: string, result?: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
   if (!masqueradesFor(net)) return
   const chain = masqueradeChain(net.name, containerId)
   for (const family of familiesOf(net, result)) {
-    if (!await chainExists(family, chain)) continue
-    for (const rule of await postroutingRulesTo(family, chain)) {
-      await iptables(family, ['-t', 'nat', '-D', 'POSTROUTING', ...rule], true)
+    if (!await chainExists(family, chain, signal)) continue
+    for (const rule of await postroutingRulesTo(family, chain, signal)) {
+      await iptables(family, ['-t', 'nat', '-D', 'POSTROUTING', ...rule], true, signal)
     }
-    await iptables(family, ['-t', 'nat', '-F', chain], true)
-    await iptables(family, ['-t', 'nat', '-X', chain], true)
+    await iptables(family, ['-t', 'nat', '-F', chain], true, signal)
+    await iptables(family, ['-t', 'nat', '-X', chain], true, signal)
   }
 }
 
@@ -51,8 +52,8 @@ export interface MasqueradeRule { source: string, network: string, containerId: 
 const RULE = /^-A POSTROUTING -s (\S+) -m comment --comment "name: \\"([^"\\]*)\\" id: \\"([^"\\]*)\\"" -j (CNI-[0-9a-f]{24})$/
 
 // Every POSTROUTING rule in the nat table that carries the bridge plugin's comment.
-export async function listMasqueradeRules (family: IpFamily): Promise<MasqueradeRule[]> {
-  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false)
+export async function listMasqueradeRules (family: IpFamily, signal?: AbortSignal): Promise<MasqueradeRule[]> {
+  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false, signal)
   return text.split('\n').flatMap(line => {
     const m = RULE.exec(line.trim())
     return m === null ? [] : [{ source: m[1]!, network: m[2]!, containerId: m[3]!, chain: m[4]! }]
@@ -70,9 +71,9 @@ function familiesOf (net: NetworkConfig, result?: Record<string, unknown>): IpFa
   return [...families].sort()
 }
 
-async function chainExists (family: IpFamily, chain: string): Promise<boolean> {
+async function chainExists (family: IpFamily, chain: string, signal: AbortSignal | undefined): Promise<boolean> {
   try {
-    await iptables(family, ['-t', 'nat', '-S', chain], false)
+    await iptables(family, ['-t', 'nat', '-S', chain], false, signal)
     return true
   } catch (err) {
     if (isGone(err)) return false
@@ -81,8 +82,8 @@ async function chainExists (family: IpFamily, chain: string): Promise<boolean> {
 }
 
 // The match part of each POSTROUTING rule jumping to chain, ready for -D.
-async function postroutingRulesTo (family: IpFamily, chain: string): Promise<string[][]> {
-  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false)
+async function postroutingRulesTo (family: IpFamily, chain: string, signal: AbortSignal | undefined): Promise<string[][]> {
+  const text = await iptables(family, ['-t', 'nat', '-S', 'POSTROUTING'], false, signal)
   return text.split('\n').flatMap(line => {
     const l = line.trim()
     if (!l.startsWith('-A POSTROUTING ') || !l.endsWith(` -j ${chain}`)) return []
@@ -99,14 +100,14 @@ function isGone (err: unknown): boolean {
 
 // Runs iptables/ip6tables with the xtables lock wait; resolves with stdout. With goneIsOk
 // a rule or chain that is already gone counts as success.
-function iptables (family: IpFamily, args: string[], goneIsOk: boolean): Promise<string> {
+async function iptables (family: IpFamily, args: string[], goneIsOk: boolean, signal: AbortSignal | undefined): Promise<string> {
   const cmd = family === 4 ? 'iptables' : 'ip6tables'
-  return new Promise((resolve, reject) => {
-    execFile(cmd, ['-w', ...args], { timeout: IPTABLES_TIMEOUT_MS }, (err, stdout, stderr) => {
-      if (err === null) { resolve(String(stdout)); return }
-      const e = new PodctlError('NETWORK_FAILED', `${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`, { cause: err })
-      if (goneIsOk && isGone(e)) resolve('')
-      else reject(e)
-    })
-  })
+  try {
+    return (await runProcess(cmd, ['-w', ...args], { timeoutMs: IPTABLES_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) })).stdout
+  } catch (err) {
+    const why = isProcessError(err) ? err.stderr.trim() || err.message : errorMessage(err)
+    const e = new PodctlError('NETWORK_FAILED', `${cmd} ${args.join(' ')}: ${why}`, { cause: err })
+    if (goneIsOk && isGone(e)) return ''
+    throw e
+  }
 }

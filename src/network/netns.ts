@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import { PodctlError } from '../errors.js'
+import { errorMessage, PodctlError } from '../errors.js'
 import { lastErrno, loadLibc, MNT_DETACH } from '../libc.js'
+import { isProcessError } from '../process/process-error.js'
+import { runProcess } from '../process/run-process.js'
 
 const EINVAL = 22
 const ENOENT = 2
@@ -19,7 +20,7 @@ export function netnsPathFor (runroot: string, containerId: string): string {
 
 // Creates a new network namespace bind-mounted on `file` (util-linux unshare --net=FILE)
 // with loopback up. Fails if the file already exists; removes what it made on failure.
-export async function createNetns (file: string): Promise<void> {
+export async function createNetns (file: string, signal?: AbortSignal): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 })
   const handle = await fs.open(file, 'wx', 0o444).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EEXIST') throw new PodctlError('NETWORK_FAILED', `network namespace ${file} already exists`)
@@ -27,7 +28,7 @@ export async function createNetns (file: string): Promise<void> {
   })
   await handle.close()
   try {
-    await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up'])
+    await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up'], signal)
   } catch (err) {
     await removeNetns(file)
     throw err
@@ -55,11 +56,11 @@ export async function isNetnsMounted (file: string): Promise<boolean> {
   }
 }
 
-function run (cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: NETNS_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, _stdout, stderr) => {
-      if (err === null) { resolve(); return }
-      reject(new PodctlError('NETWORK_FAILED', `creating network namespace failed: ${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`, { cause: err }))
-    })
-  })
+async function run (cmd: string, args: string[], signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await runProcess(cmd, args, { timeoutMs: NETNS_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) })
+  } catch (err) {
+    const why = isProcessError(err) ? err.stderr.trim() || err.message : errorMessage(err)
+    throw new PodctlError('NETWORK_FAILED', `creating network namespace failed: ${cmd} ${args.join(' ')}: ${why}`, { cause: err })
+  }
 }

@@ -12,7 +12,7 @@ import { removeMasquerade } from './masq-cleanup.js'
 import { createNetns, isNetnsMounted, netnsPathFor, removeNetns } from './netns.js'
 import { subnetsOf } from './network-info.js'
 import type { ChainContext } from './plugin-chain.js'
-import { addNetwork, cniArgsFor, delNetwork, formatCniArgs } from './plugin-chain.js'
+import { addNetwork, cleanupContext, cniArgsFor, delNetwork, formatCniArgs } from './plugin-chain.js'
 import { findPlugin } from './plugin-exec.js'
 import type { CachedAttachment } from './result-cache.js'
 import { cachedConfigText, readCachedAttachments, removeCachedAttachment, writeCachedAttachment } from './result-cache.js'
@@ -78,7 +78,7 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
       }
     }
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
-    await createNetns(netnsPath)
+    await createNetns(netnsPath, deps.signal)
     const ctx = chainContext(deps, containerId, netnsPath)
     const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown> }[] = []
     let attempted = 0
@@ -95,7 +95,7 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
       }
     } catch (err) {
       for (const d of done.reverse()) {
-        const errors = await delNetwork(ctx, d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
+        const errors = await delNetwork(cleanupContext(ctx), d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
         for (const e of errors) deps.log.warn(`undoing network ${d.net.name} of ${containerId}: ${errorMessage(e)}`)
         await removeCachedAttachment(deps.config.cniCacheDir, d.net.name, containerId, d.ifname).catch(() => {})
       }
@@ -142,7 +142,7 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       if (net !== undefined) {
         const args = t.cached?.cniArgs ?? cniArgsFor()
         errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
-        await removeMasquerade(net, containerId, t.cached?.result).catch((e: unknown) => { errors.push(e) })
+        await removeMasquerade(net, containerId, t.cached?.result, deps.signal).catch((e: unknown) => { errors.push(e) })
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }

@@ -44,13 +44,20 @@ export async function addNetwork (ctx: ChainContext, net: NetworkConfig, ifname:
     try {
       prev = await execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'ADD', type: plugin.type, stdin: pluginStdin(net, plugin, prev) }) ?? prev
     } catch (err) {
-      const cleanup = await delNetwork(ctx, net, ifname, cniArgs, prev)
+      const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev)
       for (const e of cleanup) ctx.log.warn(`cleaning up network ${net.name} after a failed ADD: ${errorMessage(e)}`)
       throw err
     }
   }
   if (prev === undefined) throw new PodctlError('NETWORK_FAILED', `network ${net.name}: plugins returned no result`)
   return prev
+}
+
+// Undoing a failed (or interrupted) ADD runs to the end, bounded by the plugin timeout
+// only: the abort signal that may have caused the failure must not stop the cleanup too.
+export function cleanupContext (ctx: ChainContext): ChainContext {
+  const { signal: _signal, ...rest } = ctx
+  return rest
 }
 
 // Runs DEL for every plugin of `net` in reverse order. Never throws: returns the errors.

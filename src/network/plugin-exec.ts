@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import path from 'node:path'
 
 import { PodctlError } from '../errors.js'
+import { isProcessError } from '../process/process-error.js'
+import { runProcess } from '../process/run-process.js'
 
 export const DEFAULT_PLUGIN_TIMEOUT_MS = 60_000
 const KILL_GRACE_MS = 2_000
@@ -50,50 +51,33 @@ function pluginEnv (c: PluginCall): NodeJS.ProcessEnv {
 }
 
 // Runs one plugin per the CNI spec: env vars, config on stdin, result or error on stdout.
-// Kills it (SIGTERM, then SIGKILL) after the timeout. Resolves with the parsed result
-// (undefined when the plugin printed nothing); rejects with NETWORK_FAILED naming the plugin.
-export function execPlugin (c: PluginCall): Promise<Record<string, unknown> | undefined> {
+// Ends it (SIGTERM, then SIGKILL) after the timeout or on abort. Resolves with the parsed
+// result (undefined when the plugin printed nothing); rejects with NETWORK_FAILED naming the plugin.
+export async function execPlugin (c: PluginCall): Promise<Record<string, unknown> | undefined> {
   const bin = findPlugin(c.type, c.pluginDirs)
   if (bin === undefined) {
-    return Promise.reject(new PodctlError('NETWORK_FAILED', `failed to find plugin "${c.type}" in path [${c.pluginDirs.join(' ')}]`))
+    throw new PodctlError('NETWORK_FAILED', `failed to find plugin "${c.type}" in path [${c.pluginDirs.join(' ')}]`)
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [], { env: pluginEnv(c), stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''; let stderr = ''; let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 64 * 1024) stderr += d })
-    const kill = (): void => {
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref()
-    }
-    const timer = setTimeout(() => { timedOut = true; kill() }, c.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS)
-    const onAbort = (): void => kill()
-    c.signal?.addEventListener('abort', onAbort, { once: true })
-    child.on('error', err => {
-      clearTimeout(timer)
-      reject(new PodctlError('NETWORK_FAILED', `plugin ${c.type} could not be run: ${err.message}`, { cause: err }))
-    })
-    child.on('close', (code, sig) => {
-      clearTimeout(timer)
-      c.signal?.removeEventListener('abort', onAbort)
-      if (timedOut) {
-        reject(new PodctlError('NETWORK_FAILED', `plugin ${c.type} ${c.command} timed out after ${c.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS} ms`))
-        return
-      }
-      if (code !== 0) {
-        reject(pluginError(c, code, sig, stdout, stderr))
-        return
-      }
-      if (stdout.trim() === '') { resolve(undefined); return }
-      try {
-        resolve(JSON.parse(stdout) as Record<string, unknown>)
-      } catch {
-        reject(new PodctlError('NETWORK_FAILED', `plugin ${c.type} ${c.command} printed invalid JSON: ${stdout.slice(0, 200)}`))
-      }
-    })
-    child.stdin.on('error', () => { /* the plugin may exit without reading stdin */ })
-    child.stdin.end(JSON.stringify(c.stdin))
-  })
+  const timeoutMs = c.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS
+  let stdout: string
+  try {
+    ({ stdout } = await runProcess(bin, [], {
+      env: pluginEnv(c), input: JSON.stringify(c.stdin), timeoutMs, forceKillAfterMs: KILL_GRACE_MS, ...(c.signal === undefined ? {} : { signal: c.signal }),
+    }))
+  } catch (err) {
+    if (!isProcessError(err)) throw err
+    if (err.code !== undefined) throw new PodctlError('NETWORK_FAILED', `plugin ${c.type} could not be run: ${err.message}`, { cause: err })
+    if (err.timedOut) throw new PodctlError('NETWORK_FAILED', `plugin ${c.type} ${c.command} timed out after ${timeoutMs} ms`)
+    // Aborted before it started (one aborted while running says what killed it, below).
+    if (err.isCanceled && err.exitCode === null && err.signal === null) throw new PodctlError('NETWORK_FAILED', `plugin ${c.type} ${c.command}: interrupted`, { cause: err })
+    throw pluginError(c, err.exitCode, err.signal, err.stdout, err.stderr)
+  }
+  if (stdout.trim() === '') return undefined
+  try {
+    return JSON.parse(stdout) as Record<string, unknown>
+  } catch {
+    throw new PodctlError('NETWORK_FAILED', `plugin ${c.type} ${c.command} printed invalid JSON: ${stdout.slice(0, 200)}`)
+  }
 }
 
 function pluginError (c: PluginCall, code: number | null, sig: NodeJS.Signals | null, stdout: string, stderr: string): PodctlError {

@@ -4,27 +4,42 @@ export type LockMode = 'shared' | 'exclusive'
 
 interface Waiter { mode: LockMode, grant: () => void }
 
-// In-process readers/writer gate, first come first served, with a deadline per wait.
+// In-process readers/writer gate, first come first served, with a deadline per wait and
+// an optional abort signal (which ends a wait, never a grant already made).
 // A waiting writer holds back later readers, so writers are not starved.
 export class RwGate {
   private readers = 0
   private writer = false
   private readonly queue: Waiter[] = []
 
-  acquire (mode: LockMode, deadline: number, what: string): Promise<void> {
+  acquire (mode: LockMode, deadline: number, what: string, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined
-      const waiter: Waiter = { mode, grant: () => { if (timer !== undefined) clearTimeout(timer); resolve() } }
+      const settle = (): void => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const waiter: Waiter = { mode, grant: () => { settle(); resolve() } }
+      // Leaves the queue unless already granted; false when it was.
+      const leave = (): boolean => {
+        const i = this.queue.indexOf(waiter)
+        if (i < 0) return false
+        this.queue.splice(i, 1)
+        settle()
+        this.pump()
+        return true
+      }
+      const onAbort = (): void => {
+        if (leave()) reject(new PodctlError('INTERRUPTED', `waiting for the ${mode} lock on ${what}: interrupted`, { cause: signal?.reason }))
+      }
       this.queue.push(waiter)
       this.pump()
       if (!this.queue.includes(waiter)) return
       timer = setTimeout(() => {
-        const i = this.queue.indexOf(waiter)
-        if (i < 0) return
-        this.queue.splice(i, 1)
-        this.pump()
-        reject(new PodctlError('LOCK_TIMEOUT', `timed out waiting for the ${mode} lock on ${what}`))
+        if (leave()) reject(new PodctlError('LOCK_TIMEOUT', `timed out waiting for the ${mode} lock on ${what}`))
       }, Math.max(0, deadline - Date.now()))
+      if (signal?.aborted === true) onAbort()
+      else signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 

@@ -1,36 +1,38 @@
-import { deleteRuntimeContainer, removeVolumeData, stopContainer, teardownContainerStorage } from '../containers/teardown.js'
+import { runtimeFor } from '../containers/host-runtime.js'
+import { stopContainer } from '../containers/stop-container.js'
+import { removeVolumeData, teardownContainerStorage } from '../containers/teardown.js'
 import type { Host } from '../host.js'
 import { CNIEnv } from '../network/index.js'
 import type { DetachRequest } from '../network/index.js'
+import { listContainerAttachments, netnsPathOf } from '../state/attachment-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import type { RemovalBackend } from './backend.js'
 import { withFaultInjection } from './fault-injection.js'
 
 // The real parts: OCI runtime stop/delete, CNIEnv detach (DEL + netns removal), overlay
-// and directory teardown, volume data. Each call is idempotent (see teardown.ts, cni-env.ts).
+// and directory teardown, volume data. Each call is idempotent (see teardown.ts, cni-env.ts)
+// and every external command it runs ends when the step's signal aborts.
 // PODCTL_FAULT (tests only, see fault-injection.ts) wraps it in fault points.
 export function createHostBackend (host: Host): RemovalBackend {
   return withFaultInjection(createPlainHostBackend(host))
 }
 
 function createPlainHostBackend (host: Host): RemovalBackend {
-  let cni: CNIEnv | undefined
   return {
-    async stop (c, timeoutSec) {
-      await stopContainer(host, c, timeoutSec === undefined ? {} : { timeoutSec })
+    async stop (c, timeoutSec, signal) {
+      await stopContainer(host, c, timeoutSec === undefined ? { signal } : { timeoutSec, signal })
     },
-    async detachNetwork (c) {
+    async detachNetwork (c, signal) {
       const requests = networkRequests(host, c)
       // Attach needs attachment rows and records the netns path first, so a container with
       // neither (pod members, container:X, none/host) never had CNI state of its own.
       // Read now, not from the plan: a start that raced the claim may have set it since.
-      const row = host.store.db.prepare('SELECT netns_path AS p FROM containers WHERE id = ?').get(c.id) as { p: string | null } | undefined
-      if (requests.length === 0 && (row?.p ?? c.netnsPath) === null) return
-      cni ??= CNIEnv.fromHost(host)
+      if (requests.length === 0 && (netnsPathOf(host.store, c.id) ?? c.netnsPath) === null) return
+      const cni = new CNIEnv({ config: host.config, log: host.log, store: () => host.store, signal })
       await cni.detach(c.id, requests.length === 0 ? undefined : requests)
     },
-    async deleteRuntime (c) {
-      await deleteRuntimeContainer(host, c.id)
+    async deleteRuntime (c, signal) {
+      await runtimeFor(host, signal).delete(c.id)
     },
     async teardownStorage (c) {
       await teardownContainerStorage(host, c)
@@ -43,6 +45,5 @@ function createPlainHostBackend (host: Host): RemovalBackend {
 
 // The attachments recorded for the container, so DEL runs even when the CNI cache is gone.
 function networkRequests (host: Host, c: ContainerRecord): DetachRequest[] {
-  const rows = host.store.db.prepare('SELECT network, ifname FROM container_networks WHERE container_id = ? ORDER BY ifname').all(c.id) as { network: string, ifname: string }[]
-  return rows.map(r => ({ name: r.network, ifname: r.ifname }))
+  return listContainerAttachments(host.store, c.id).map(r => ({ name: r.network, ifname: r.ifname }))
 }

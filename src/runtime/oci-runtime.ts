@@ -1,79 +1,58 @@
-import fs from 'node:fs'
+import type { LogLevel } from '../config.js'
+import type { SpawnedProcess } from '../process/run-process.js'
 
-import { errorMessage } from '../errors.js'
-import type { Host } from '../host.js'
-import { paths } from '../storage/paths.js'
-import { execCommand } from './exec-command.js'
-import type { ExecFailure } from './exec-command.js'
-
-// Driver for the runc/crun CLI. Every call: argument array, --root <runroot>/runtime,
-// a bounded timeout, stderr carried into the error.
+// How long one runtime command (or conmon's report) may take before it is ended.
 export const RUNTIME_TIMEOUT_MS = 30_000
 
 export interface RuntimeState { id: string, status: string, pid: number }
 
-function globalArgs (host: Host): string[] {
-  return ['--root', paths.runtimeRoot(host.config)]
+// The monitor's identity, recorded in the container row so removal can end it by PID.
+export interface MonitorIdentity { pid: number, start: string }
+
+export interface Created { pid: number, monitor: MonitorIdentity }
+
+// Where one container's runtime and monitor files go (the caller owns the layout).
+export interface CreateRequest {
+  id: string
+  name: string
+  bundle: string
+  pidFile: string
+  conmonPidFile: string
+  // runc/crun --log: its error as JSON when create fails.
+  runtimeLog: string
+  logFile: string
+  exitDir: string
+  exitFile: string
+  logLevel: LogLevel
 }
 
-async function run (host: Host, args: string[], timeoutMs = RUNTIME_TIMEOUT_MS): Promise<string> {
-  fs.mkdirSync(paths.runtimeRoot(host.config), { recursive: true, mode: 0o700 })
-  host.log.debug(`${host.config.runtime} ${args.join(' ')}`)
-  const { stdout } = await execCommand(host.config.runtime, [...globalArgs(host), ...args], { timeoutMs, signal: host.signal })
-  return stdout
+// A foreground `run`: the runtime is podctl's child and the parent of the container's init.
+export interface RunRequest {
+  id: string
+  bundle: string
+  pidFile: string
+  runtimeLog: string
+  // The container reads podctl's stdin; otherwise /dev/null.
+  interactive: boolean
 }
 
-const isMissing = (err: unknown): boolean => /does not exist|not found|no such file/i.test(errorMessage(err)) &&
-  !/executable file not found/.test(errorMessage(err))
-
-export async function runtimeStart (host: Host, id: string): Promise<void> {
-  await run(host, ['start', id])
-}
-
-// Sends sig to the container's init (or all its processes); an exited container is success.
-export async function runtimeKill (host: Host, id: string, signal: string, all = false): Promise<void> {
-  try {
-    await run(host, ['kill', ...(all ? ['--all'] : []), id, signal])
-  } catch (err) {
-    if (isMissing(err) || /not running|process already finished|container not running/i.test(errorMessage(err))) return
-    throw err
-  }
-}
-
-// runc delete --force; "does not exist" is success.
-export async function runtimeDelete (host: Host, id: string): Promise<void> {
-  try {
-    await run(host, ['delete', '--force', id])
-  } catch (err) {
-    if (isMissing(err)) return
-    throw err
-  }
-}
-
-export async function runtimeState (host: Host, id: string): Promise<RuntimeState | undefined> {
-  try {
-    const s = JSON.parse(await run(host, ['state', id])) as { id: string, status: string, pid: number }
-    return { id: s.id, status: s.status, pid: s.pid }
-  } catch (err) {
-    if (isMissing(err) && (err as ExecFailure).exitStatus !== null) return undefined
-    throw err
-  }
-}
-
-// Every container the runtime knows, in one exec.
-export async function runtimeList (host: Host): Promise<Map<string, RuntimeState>> {
-  if (!fs.existsSync(paths.runtimeRoot(host.config))) return new Map()
-  // runc list stats every container dir: one deleted meanwhile by another process makes it
-  // fail with ENOENT. The listing is then simply retried.
-  let text = ''
-  for (let attempt = 1; ; attempt++) {
-    try {
-      text = (await run(host, ['list', '--format', 'json'])).trim()
-      break
-    } catch (err) {
-      if (attempt >= 5 || !/no such file or directory/i.test(errorMessage(err))) throw err
-    }
-  }
-  const list = (text === '' || text === 'null' ? [] : JSON.parse(text)) as { id: string, status: string, pid: number }[]
-  return new Map(list.map(s => [s.id, { id: s.id, status: s.status, pid: s.pid }]))
+// The runc/crun CLI, one container root. Every method is one or a few runtime execs with an
+// argument array and a bounded timeout; "already gone" counts as success where it can.
+export interface OciRuntime {
+  // The configured name or path of runc/crun, as messages name it.
+  readonly binary: string
+  // Creates the container under a conmon of its own; resolves once create succeeded (not started).
+  create (req: CreateRequest): Promise<Created>
+  start (id: string): Promise<void>
+  // undefined: the runtime does not know the container.
+  state (id: string): Promise<RuntimeState | undefined>
+  // Sends signal to the init (all: every process); a container that has exited is success.
+  kill (id: string, signal: string, opts?: { all?: boolean }): Promise<void>
+  // delete --force; a container the runtime does not know is success.
+  delete (id: string): Promise<void>
+  // Every container the runtime knows, in one exec.
+  list (): Promise<Map<string, RuntimeState>>
+  // Spawns `run` with the container's stdout/stderr as pipes; never timed out or aborted
+  // (it lasts as long as the container; signals reach it through the caller's proxy).
+  run (req: RunRequest): SpawnedProcess
 }

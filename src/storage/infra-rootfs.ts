@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
-import { execCommand } from '../runtime/exec-command.js'
+import { execCommand } from '../process/exec-command.js'
 import { fsyncDir, removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
 

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { lastErrno, loadLibc, MNT_DETACH } from '../libc.js'
-import { execCommand } from '../runtime/exec-command.js'
+import { execCommand } from '../process/exec-command.js'
 import { paths } from './paths.js'
 
 const MOUNT_TIMEOUT_MS = 30_000
@@ -37,7 +37,7 @@ export async function mountRootfs (host: Host, id: string, lowerDir: string): Pr
     throw new PodctlError('STORAGE_FAILED', `overlay paths must not contain "," or ":": ${lowerDir}`)
   }
   const opts = `lowerdir=${lowerDir},upperdir=${paths.containerUpper(cfg, id)},workdir=${paths.containerWork(cfg, id)}`
-  await execCommand('mount', ['-t', 'overlay', 'overlay', '-o', opts, merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED' })
+  await execCommand('mount', ['-t', 'overlay', 'overlay', '-o', opts, merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED', signal: host.signal })
   return merged
 }
 

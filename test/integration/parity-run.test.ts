@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { runtimeList } from '../../src/runtime/oci-runtime.js'
+import { runtimeList } from '../../src/containers/host-runtime.js'
 import { isProcessAlive } from '../../src/runtime/proc-status.js'
 import { paths } from '../../src/storage/paths.js'
 import { getContainer, lookupContainer } from '../../src/state/container-rows.js'

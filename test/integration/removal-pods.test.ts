@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { isProcessAlive } from '../../src/runtime/proc-status.js'
-import { runtimeList } from '../../src/runtime/oci-runtime.js'
+import { runtimeList } from '../../src/containers/host-runtime.js'
 import { listMountPoints } from '../../src/storage/overlay.js'
 import { importBusyboxImage } from '../helpers/busybox-rootfs.js'
 import { runPodctl } from '../helpers/cli.js'

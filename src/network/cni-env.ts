@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
-import type { PodctlConfig } from '../config.js'
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { Logger } from '../log.js'
@@ -12,6 +11,7 @@ import { listNetworkUsers } from '../state/network-rows.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { removeFileDurable, writeFileAtomic } from '../storage/atomic-file.js'
 import type { NetworkConfig } from './cni-config.js'
+import type { CniPaths } from './cni-paths.js'
 import { isPodctlOwned, parseNetworkConfig, podctlFileName } from './cni-config.js'
 import type { ConfigWalk } from './config-walk.js'
 import { findNetwork, walkConfigDir } from './config-walk.js'
@@ -30,8 +30,6 @@ import type { LockMode } from './rw-gate.js'
 export const DEFAULT_NETWORK = 'podctl'
 export const DEFAULT_BRIDGE = 'podctl0'
 export const DEFAULT_SUBNET = '10.88.0.0/16'
-
-export type CniPaths = Pick<PodctlConfig, 'cniConfigDir' | 'cniPluginDirs' | 'cniCacheDir' | 'runroot'>
 
 export interface CNIEnvOptions {
   config: CniPaths

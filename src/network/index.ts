@@ -1,6 +1,7 @@
 // The network module's public API: CNIEnv owns the CNI config dir and container attachments.
 export { CNIEnv, DEFAULT_BRIDGE, DEFAULT_NETWORK, DEFAULT_SUBNET } from './cni-env.js'
-export type { CniPaths, CNIEnvOptions, RemoveNetworkOptions } from './cni-env.js'
+export type { CNIEnvOptions, RemoveNetworkOptions } from './cni-env.js'
+export type { CniPaths } from './cni-paths.js'
 export type { NetworkConfig, PluginConf } from './cni-config.js'
 export type { ConfigWalk } from './config-walk.js'
 export { DRIVERS } from './conflist-build.js'

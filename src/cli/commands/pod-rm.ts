@@ -3,7 +3,7 @@ import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseRemovalFlags, REMOVE_COMMON_OPTIONS } from '../removal-flags.js'
-import { dryRunResult } from '../removal-render.js'
+import { dryRunResult, runWithProgress } from '../removal-render.js'
 import { renderJson, renderLines } from '../render.js'
 
 export const podRmCommand: PodctlCommand = {
@@ -36,23 +36,12 @@ async function runPodRm (ctx: CommandContext, argv: Args): Promise<CommandResult
     const dry = describeRemoval(ctx, request)
     return dryRunResult(dry, f.json, 'pod-rm')
   }
-  let progress: ReturnType<CommandContext['progress']> | undefined
-  try {
-    const report = await removePods(ctx, request, {
-      ...(ctx.removalBackend === undefined ? {} : { backend: ctx.removalBackend(ctx) }),
-      ...(f.timeoutSec === undefined ? {} : { timeoutSec: f.timeoutSec }),
-      ...(f.maxWorkers === undefined ? {} : { maxWorkers: f.maxWorkers }),
-      onPlanned: n => { progress = ctx.progress('Removing pod containers', n) },
-      onSettled: () => progress?.tick(),
-    })
-    const errors: unknown[] = [...selection.errors]
-    for (const p of report.pods) if (p.outcome.status === 'failed') errors.push(p.outcome.error, ...p.memberErrors)
-    // Containers that joined a pod member's namespaces from outside the pod.
-    const podIds = new Set(report.pods.map(p => p.id))
-    for (const c of report.containers) if (c.outcome.status === 'failed' && (c.podId === null || !podIds.has(c.podId))) errors.push(c.outcome.error)
-    if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: selection.skipped }), errors, exitPolicy: 'pod-rm' }
-    return { stdout: renderLines(report.pods.filter(p => p.outcome.status === 'removed').map(p => p.id)), errors, exitPolicy: 'pod-rm' }
-  } finally {
-    progress?.done()
-  }
+  const report = await runWithProgress(ctx, f, 'Removing pod containers', opts => removePods(ctx, request, opts))
+  const errors: unknown[] = [...selection.errors]
+  for (const p of report.pods) if (p.outcome.status === 'failed') errors.push(p.outcome.error, ...p.memberErrors)
+  // Containers that joined a pod member's namespaces from outside the pod.
+  const podIds = new Set(report.pods.map(p => p.id))
+  for (const c of report.containers) if (c.outcome.status === 'failed' && (c.podId === null || !podIds.has(c.podId))) errors.push(c.outcome.error)
+  if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: selection.skipped }), errors, exitPolicy: 'pod-rm' }
+  return { stdout: renderLines(report.pods.filter(p => p.outcome.status === 'removed').map(p => p.id)), errors, exitPolicy: 'pod-rm' }
 }

@@ -4,7 +4,7 @@ import type { Args, CommandResult, PodctlCommand } from '../command.js'
 import { FORMAT_OPTION } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseRemovalFlags, REMOVE_COMMON_OPTIONS, strings } from '../removal-flags.js'
-import { dryRunResult } from '../removal-render.js'
+import { dryRunResult, runWithProgress } from '../removal-render.js'
 import { renderJson, renderLines } from '../render.js'
 
 export const rmCommand: PodctlCommand = {
@@ -42,20 +42,9 @@ async function runRm (ctx: CommandContext, argv: Args): Promise<CommandResult> {
   const targets: RemovalTarget[] = selection.targets.map(t => t.input === undefined ? { id: t.record.id } : { id: t.record.id, input: t.input })
   const request = { mode: 'rm' as const, targets, force: f.force, depend: f.all || argv['depend'] === true, volumes: argv['volumes'] === true }
   if (argv['dry-run'] === true) return dryRunResult(describeRemoval(ctx, request), f.json)
-  let progress: ReturnType<CommandContext['progress']> | undefined
-  try {
-    const report = await removeContainers(ctx, request, {
-      ...(ctx.removalBackend === undefined ? {} : { backend: ctx.removalBackend(ctx) }),
-      ...(f.timeoutSec === undefined ? {} : { timeoutSec: f.timeoutSec }),
-      ...(f.maxWorkers === undefined ? {} : { maxWorkers: f.maxWorkers }),
-      onPlanned: n => { progress = ctx.progress('Removing containers', n) },
-      onSettled: () => progress?.tick(),
-    })
-    const errors = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error] : [])
-    if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: selection.skipped }), errors }
-    const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
-    return { stdout: renderLines(removed), errors }
-  } finally {
-    progress?.done()
-  }
+  const report = await runWithProgress(ctx, f, 'Removing containers', opts => removeContainers(ctx, request, opts))
+  const errors = report.containers.flatMap(c => c.outcome.status === 'failed' ? [c.outcome.error] : [])
+  if (f.json) return { stdout: renderJson({ ...reportToJson(report), skipped: selection.skipped }), errors }
+  const removed = report.containers.filter(c => c.outcome.status === 'removed').map(c => c.input ?? c.id)
+  return { stdout: renderLines(removed), errors }
 }

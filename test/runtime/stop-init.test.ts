@@ -16,11 +16,22 @@ const test = suite('stop-init exit status')
 // never reaps it: the exited child stays a zombie, as a container init does until its parent
 // (not podctl) reaps it.
 // The child runs `script` only once its parent is `sleep` (a shell may reap it before).
+function commOf (pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+  } catch {
+    return undefined
+  }
+}
+
 async function withUnreapedChild (script: string, fn: (pid: number) => Promise<void>): Promise<void> {
   const waitForSleep = 'while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.01; done'
   const parent = spawn('sh', ['-c', `sh -c '${waitForSleep}; ${script}' & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     const pid = await new Promise<number>(resolve => parent.stdout.once('data', d => resolve(Number(String(d).trim()))))
+    // Only once the parent is `sleep` is nobody left to reap the child (under load the
+    // shell may still be on its way to exec when fn kills the child).
+    await waitFor(() => commOf(parent.pid!) === 'sleep' && commOf(pid) !== undefined, 'the parent to become sleep', 10_000)
     await fn(pid)
   } finally {
     parent.kill('SIGKILL')

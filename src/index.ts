@@ -32,6 +32,8 @@ export { parseVolumeFilters, VOLUME_LS_FILTERS, VOLUME_PRUNE_FILTERS } from './t
 export { selectContainers } from './targets/select-containers.js'
 export type { ContainerQuery, ContainerSelection, ContainerTarget } from './targets/select-containers.js'
 export { selectPods } from './targets/select-pods.js'
+export { objectExists } from './targets/exists.js'
+export type { ExistsKind } from './targets/exists.js'
 export type { PodQuery, PodSelection, PodTarget } from './targets/select-pods.js'
 
 // Containers and pods.
@@ -41,6 +43,7 @@ export type { CreateContainerOptions } from './containers/plan-create.js'
 export { startContainer } from './containers/start-container.js'
 export { stopContainer } from './containers/stop-container.js'
 export { killContainer } from './containers/kill-container.js'
+export { parseWaitConditions, parseWaitInterval, waitForContainer } from './containers/wait-container.js'
 export { runAttached } from './containers/run-attached.js'
 export { observeContainers, removeAutoRemoved } from './removal/auto-remove.js'
 export { parseSignal, parseTimeout } from './runtime/signals.js'

@@ -3,6 +3,7 @@ import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
+import { existsCommand } from '../exists-command.js'
 
 const importCommand: PodctlCommand = {
   command: 'import <path> <name>',
@@ -66,7 +67,7 @@ const rmCommand: PodctlCommand = {
 export const imageGroup: PodctlGroup = {
   command: 'image <command>',
   describe: 'Manage images',
-  subcommands: [importCommand, lsCommand, rmCommand],
+  subcommands: [importCommand, lsCommand, rmCommand, existsCommand('image')],
 }
 
 // Podman's top-level shortcuts.

@@ -15,13 +15,15 @@ import { startCommand } from './start.js'
 import { stopCommand } from './stop.js'
 import { systemGroup } from './system.js'
 import { volumeGroup } from './volume.js'
+import { waitCommand } from './wait.js'
+import { existsCommand } from '../exists-command.js'
 
-const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand]
+const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand, waitCommand]
 
 // The command tree. `podctl container <cmd>` aliases every container command, as in Podman.
 export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   ...containerCommands,
-  { command: 'container <command>', describe: 'Manage containers', subcommands: containerCommands },
+  { command: 'container <command>', describe: 'Manage containers', subcommands: [...containerCommands, existsCommand('container')] },
   networkGroup,
   imageGroup,
   imagesCommand,

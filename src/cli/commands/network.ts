@@ -4,6 +4,7 @@ import type { Args, PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
+import { existsCommand } from '../exists-command.js'
 
 // k=v pairs (labels, -o options); a bare key means an empty value.
 export function parseKeyValues (raw: readonly string[], what: string): Record<string, string> {
@@ -137,5 +138,5 @@ const prune: PodctlCommand = {
 export const networkGroup: PodctlGroup = {
   command: 'network <command>',
   describe: 'Manage networks',
-  subcommands: [create, ls, inspect, rm, prune],
+  subcommands: [create, ls, inspect, rm, prune, existsCommand('network')],
 }

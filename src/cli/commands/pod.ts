@@ -5,6 +5,7 @@ import { FORMAT_OPTION, wantsJson } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { parseTimeFlag, strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
+import { existsCommand } from '../exists-command.js'
 
 // The pods of start, stop and inspect: names/IDs, --all, --latest; misses are collected.
 function selectPodTargets (ctx: CommandContext, argv: Args): PodSelection {
@@ -128,4 +129,4 @@ const inspectCommand: PodctlCommand = {
 }
 
 // The `pod` subcommands except `pod rm` (its own file; the command tree adds it).
-export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand]
+export const podSubcommands: PodctlCommand[] = [createCommand, startCommand, stopCommand, psCommand, inspectCommand, existsCommand('pod')]

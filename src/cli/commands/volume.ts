@@ -3,6 +3,7 @@ import { parseTimeFlag, strings } from '../removal-flags.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
+import { existsCommand } from '../exists-command.js'
 
 const createCommand: PodctlCommand = {
   command: 'create [name]',
@@ -43,11 +44,17 @@ const lsCommand: PodctlCommand = {
 }
 
 const inspectCommand: PodctlCommand = {
-  command: 'inspect <names..>',
+  command: 'inspect [names..]',
   describe: 'Display detailed information on one or more volumes',
-  builder: y => y.positional('names', { type: 'string', array: true }).option('format', FORMAT_OPTION),
+  examples: [['podctl volume inspect --all --format json', 'every volume']],
+  builder: y => y.positional('names', { type: 'string', array: true })
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Inspect all volumes' })
+    .option('format', { alias: 'f', type: 'string', describe: 'Format volume output using JSON or a Go template' }),
   run (ctx, argv) {
-    const { views, errors } = inspectVolumes(ctx, strings(argv['names']))
+    const names = strings(argv['names'])
+    const all = argv['all'] === true
+    if ((names.length > 0 && all) || (names.length === 0 && !all)) throw invalidArgument('provide one or more volume names or use --all')
+    const { views, errors } = all ? inspectVolumes(ctx, listVolumesMatching(ctx, () => () => true).map(v => v.name)) : inspectVolumes(ctx, names)
     const format = argv['format'] === undefined ? 'json' : String(argv['format'])
     const stdout = format === 'json' ? JSON.stringify(views, null, 5) + '\n' : renderTemplate(format, views, { name: 'volume inspect', typeName: 'entities.VolumeConfigResponse' })
     return { stdout, errors, exitPolicy: 'any-error' }
@@ -93,5 +100,5 @@ const pruneCommand: PodctlCommand = {
 export const volumeGroup: PodctlGroup = {
   command: 'volume <command>',
   describe: 'Manage volumes',
-  subcommands: [createCommand, lsCommand, inspectCommand, rmCommand, pruneCommand],
+  subcommands: [createCommand, lsCommand, inspectCommand, rmCommand, pruneCommand, existsCommand('volume')],
 }

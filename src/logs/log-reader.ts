@@ -80,7 +80,11 @@ export function lastLines (entries: readonly LogEntry[], n: number): LogEntry[] 
   return entries.slice(Math.min(...lineStarts.slice(-n)))
 }
 
-export interface RenderOptions { timestamps: boolean }
+export interface RenderOptions {
+  timestamps: boolean
+  // Put before every line: the container's name or short ID when several are logged.
+  label?: string
+}
 
 // Turns entries into text per stream, the way `podman logs` prints them.
 export class LogRenderer {
@@ -95,7 +99,8 @@ export class LogRenderer {
 
   render (entries: readonly LogEntry[]): void {
     for (const e of entries) {
-      const prefix = this.opts.timestamps && this.atLineStart[e.stream] === true ? `${e.time} ` : ''
+      const start = this.atLineStart[e.stream] === true
+      const prefix = (start && this.opts.label !== undefined ? `${this.opts.label} ` : '') + (this.opts.timestamps && start ? `${e.time} ` : '')
       this.sink(e.stream, `${prefix}${e.text}${e.partial ? '' : '\n'}`)
       this.atLineStart[e.stream] = !e.partial
     }

@@ -1,4 +1,4 @@
-import { invalidArgument, LogRenderer, observeContainers, parseLogTime, PodctlError, readContainerLogs, selectContainers } from '../../index.js'
+import { invalidArgument, LogRenderer, observeContainers, parseLogTime, PodctlError, readContainerLogs, selectContainers, shortId } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
 import { streamsOf } from '../command.js'
 import { strings } from '../removal-flags.js'
@@ -27,6 +27,8 @@ export const logsCommand: PodctlCommand = {
     .option('since', { type: 'string', describe: 'Show logs since TIMESTAMP (RFC 3339, Unix time or duration such as 10m)' })
     .option('until', { type: 'string', describe: 'Show logs until TIMESTAMP' })
     .option('timestamps', { alias: 't', type: 'boolean', default: false, describe: 'Output the timestamps in the log' })
+    .option('names', { alias: 'n', type: 'boolean', default: false, describe: 'Output the container name in the log (several containers)' })
+    .option('color', { type: 'boolean', default: false, describe: 'Output the containers with different colors in the log' })
     .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'Act on the latest container podctl is aware of' }),
   async run (ctx, argv) {
     const refs = strings(argv['containers'])
@@ -43,10 +45,16 @@ export const logsCommand: PodctlCommand = {
     }
     if (targets.length === 0) return { errors: [new PodctlError('NO_SUCH_CONTAINER', 'no containers to log: no such container')], exitPolicy: 'any-error' }
     const streams = streamsOf(ctx)
-    const renderer = new LogRenderer({ timestamps: argv['timestamps'] === true }, (s, text) => { streams[s](text) })
-    await Promise.all(targets.map(c => readContainerLogs(ctx, c, {
-      tail, follow: argv['follow'] === true, ...(sinceMs === undefined ? {} : { sinceMs }),
-    }, entries => { renderer.render(untilMs === undefined ? entries : entries.filter(e => e.timeMs <= untilMs)) })))
+    // Podman: with several containers each line starts with the short ID (the name with
+    // --names), in a color of its own with --color.
+    await Promise.all(targets.map((c, i) => {
+      const name = argv['names'] === true ? c.name : shortId(c.id)
+      const label = targets.length < 2 ? undefined : argv['color'] === true ? `\x1b[${31 + i % 6}m${name}\x1b[0m` : name
+      const renderer = new LogRenderer({ timestamps: argv['timestamps'] === true, ...(label === undefined ? {} : { label }) }, (s, text) => { streams[s](text) })
+      return readContainerLogs(ctx, c, {
+        tail, follow: argv['follow'] === true, ...(sinceMs === undefined ? {} : { sinceMs }),
+      }, entries => { renderer.render(untilMs === undefined ? entries : entries.filter(e => e.timeMs <= untilMs)) })
+    }))
     return {}
   },
 }

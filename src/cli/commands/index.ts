@@ -16,6 +16,7 @@ import { stopCommand } from './stop.js'
 import { systemGroup } from './system.js'
 import { volumeGroup } from './volume.js'
 import { waitCommand } from './wait.js'
+import { infoCommand, versionCommand } from './version.js'
 import { existsCommand } from '../exists-command.js'
 
 const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand, waitCommand]
@@ -32,4 +33,6 @@ export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   { command: 'pod <command>', describe: 'Manage pods', subcommands: [...podSubcommands, podRmCommand] },
   graphCommand,
   systemGroup,
+  versionCommand,
+  infoCommand,
 ]

@@ -23,6 +23,7 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'uts', type: 'string', describe: 'UTS namespace to use: host, private, container:<name|id>' },
   { name: 'requires', type: 'string', array: true, describe: 'Containers that must be started before this one (comma separated)' },
   { name: 'volume', alias: ['v'], type: 'string', array: true, describe: 'Bind mount a volume: /path, name:/path or /host:/path[:ro]' },
+  { name: 'mount', type: 'string', array: true, describe: 'Attach a filesystem mount: type=volume|bind,source=…,destination=…[,ro]' },
   { name: 'volumes-from', type: 'string', array: true, describe: 'Mount volumes from the specified container(s)' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit' },
 ]
@@ -85,6 +86,7 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
     labels: parseLabels(strings(argv['label'])),
     requires: strings(argv['requires']),
     volumes: strings(argv['volume']),
+    mounts: strings(argv['mount']),
     volumesFrom: strings(argv['volumes-from']),
     autoRemove: argv['rm'] === true,
     env: strings(argv['env']),

@@ -15,7 +15,7 @@ import { readConfig } from './container-config.js'
 import { generateName } from './names.js'
 import type { NamespaceMode } from './network-mode.js'
 import { parseNamespaceMode, parseNetworkMode, storedMode } from './network-mode.js'
-import { parseVolumeArg, parseVolumesFrom } from './volume-args.js'
+import { parseMountArg, parseVolumeArg, parseVolumesFrom } from './volume-args.js'
 
 export interface CreateContainerOptions {
   image?: string
@@ -34,6 +34,8 @@ export interface CreateContainerOptions {
   uts?: string
   requires?: string[]
   volumes?: string[]
+  // --mount type=volume|bind,…
+  mounts?: string[]
   volumesFrom?: string[]
   autoRemove?: boolean
 }
@@ -120,8 +122,7 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     if (seen.has(d)) throw invalidArgument(`${d}: duplicate mount destination`)
     seen.add(d)
   }
-  for (const arg of o.volumes ?? []) {
-    const v = parseVolumeArg(arg)
+  for (const v of [...(o.volumes ?? []).map(parseVolumeArg), ...(o.mounts ?? []).map(parseMountArg)]) {
     claim(v.destination)
     if (v.kind === 'bind') binds.push({ source: v.source, destination: v.destination, readOnly: v.readOnly })
     else if (v.kind === 'named') volumes.push({ name: v.name, destination: v.destination, readOnly: v.readOnly, create: hasVolume(store, v.name) ? false : 'named' })

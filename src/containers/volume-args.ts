@@ -57,3 +57,51 @@ export function parseVolumesFrom (arg: string): { ref: string, readOnly?: boolea
   if (opt !== 'ro' && opt !== 'rw') throw invalidArgument(`invalid options ${JSON.stringify(opt)} in --volumes-from ${JSON.stringify(arg)}`)
   return { ref: arg.slice(0, i), readOnly: opt === 'ro' }
 }
+
+const MOUNT_SOURCE = ['source', 'src']
+const MOUNT_DEST = ['destination', 'dst', 'target']
+// Options Podman takes that change nothing here (SELinux relabelling, propagation of a
+// private bind, consistency hints).
+const MOUNT_NO_OPS = ['relabel', 'z', 'Z', 'consistency', 'bind-propagation', 'bind-nonrecursive']
+
+function parseBoolOpt (key: string, value: string | undefined, arg: string): boolean {
+  if (value === undefined || value === 'true') return true
+  if (value === 'false') return false
+  throw invalidArgument(`invalid value ${JSON.stringify(value)} for --mount option ${key} in ${JSON.stringify(arg)}: must be true or false`)
+}
+
+// One --mount argument (Podman's syntax, comma-separated key=value): type=volume (named, or
+// anonymous without a source) or type=bind; ro/readonly[=true|false], rw. Other types and
+// keys are refused by name.
+export function parseMountArg (arg: string): VolumeArg {
+  let type: string | undefined
+  let source: string | undefined
+  let destination: string | undefined
+  let readOnly = false
+  for (const part of arg.split(',')) {
+    if (part === '') continue
+    const eq = part.indexOf('=')
+    const key = eq < 0 ? part : part.slice(0, eq)
+    const value = eq < 0 ? undefined : part.slice(eq + 1)
+    if (key === 'type') type = value
+    else if (MOUNT_SOURCE.includes(key)) source = value
+    else if (MOUNT_DEST.includes(key)) destination = value
+    else if (key === 'ro' || key === 'readonly') readOnly = parseBoolOpt(key, value, arg)
+    else if (key === 'rw') readOnly = !parseBoolOpt(key, value, arg)
+    else if (!MOUNT_NO_OPS.includes(key)) throw invalidArgument(`unsupported --mount option ${JSON.stringify(key)} in ${JSON.stringify(arg)}`)
+  }
+  if (type === undefined) throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: type must be given (volume or bind)`)
+  if (destination === undefined || destination === '') throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: destination (dst, target) is required`)
+  const dst = validateDestination(destination)
+  if (type === 'volume') {
+    if (source === undefined || source === '') return { kind: 'anonymous', destination: dst, readOnly }
+    return { kind: 'named', name: validateName(source, 'volume names'), destination: dst, readOnly }
+  }
+  if (type === 'bind') {
+    if (source === undefined || !source.startsWith('/')) throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: a bind mount needs an absolute source path`)
+    if (source.split('/').includes('..')) throw invalidArgument(`invalid host path ${JSON.stringify(source)}: must not contain ".."`)
+    if (!fs.existsSync(source)) throw invalidArgument(`statfs ${source}: no such file or directory`)
+    return { kind: 'bind', source: path.resolve(source), destination: dst, readOnly }
+  }
+  throw invalidArgument(`--mount type=${type} is not supported by podctl: use type=volume or type=bind`)
+}

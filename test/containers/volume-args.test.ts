@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { parseVolumeArg, parseVolumesFrom, validateDestination } from '../../src/containers/volume-args.js'
+import { parseMountArg, parseVolumeArg, parseVolumesFrom, validateDestination } from '../../src/containers/volume-args.js'
 import { isPodctlError } from '../../src/errors.js'
 
 const test = suite('volume-args')
@@ -38,6 +38,36 @@ test('--volumes-from takes an optional :ro/:rw', () => {
   assert.equal(parseVolumesFrom('web'), { ref: 'web' })
   assert.equal(parseVolumesFrom('web:ro'), { ref: 'web', readOnly: true })
   assert.is(message(() => parseVolumesFrom('web:zz')), 'invalid options "zz" in --volumes-from "web:zz"')
+})
+
+test('--mount: type=volume named or anonymous, type=bind; ro forms; Podman\'s key aliases', () => {
+  assert.equal(parseMountArg('type=volume,source=data,destination=/data'), { kind: 'named', name: 'data', destination: '/data', readOnly: false })
+  assert.equal(parseMountArg('type=volume,src=data,dst=/data/,ro'), { kind: 'named', name: 'data', destination: '/data', readOnly: true })
+  assert.equal(parseMountArg('type=volume,target=/cache,readonly=true'), { kind: 'anonymous', destination: '/cache', readOnly: true })
+  assert.equal(parseMountArg('type=volume,source=v,target=/x,ro=false,relabel=private'), { kind: 'named', name: 'v', destination: '/x', readOnly: false })
+  assert.equal(parseMountArg('type=bind,source=/tmp,destination=/host-tmp,rw'), { kind: 'bind', source: '/tmp', destination: '/host-tmp', readOnly: false })
+})
+
+test('--mount: what it cannot honour is refused by name', () => {
+  const table: [string, string][] = [
+    ['source=v,destination=/d', 'invalid --mount "source=v,destination=/d": type must be given (volume or bind)'],
+    ['type=volume,source=v', 'invalid --mount "type=volume,source=v": destination (dst, target) is required'],
+    ['type=tmpfs,destination=/t', '--mount type=tmpfs is not supported by podctl: use type=volume or type=bind'],
+    ['type=volume,source=v,destination=/d,volume-opt=x', 'unsupported --mount option "volume-opt" in "type=volume,source=v,destination=/d,volume-opt=x"'],
+    ['type=volume,source=v,destination=/d,ro=maybe', 'invalid value "maybe" for --mount option ro in "type=volume,source=v,destination=/d,ro=maybe": must be true or false'],
+    ['type=bind,source=rel,destination=/d', 'invalid --mount "type=bind,source=rel,destination=/d": a bind mount needs an absolute source path'],
+    ['type=bind,source=/no/such/dir,destination=/d', 'statfs /no/such/dir: no such file or directory'],
+    ['type=volume,source=v,destination=../x', 'invalid container path "../x", must be an absolute path'],
+    ['type=volume,source=v,destination=/a/../b', 'invalid container path "/a/../b": must not contain ".."'],
+  ]
+  for (const [arg, message] of table) {
+    try {
+      parseMountArg(arg)
+      assert.unreachable(arg)
+    } catch (err) {
+      assert.is((err as Error).message, message, arg)
+    }
+  }
 })
 
 test.run()

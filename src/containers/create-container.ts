@@ -10,6 +10,7 @@ import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
 import { insertContainerNetworks } from '../state/network-rows.js'
+import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
@@ -92,12 +93,16 @@ async function rollback (host: Host, c: ContainerRecord, newVolumes: VolumeRecor
   }
 }
 
-// A pod or container this one refers to was removed by another process between planning
+// A pod, image or volume this one refers to was removed by another process between planning
 // and the insert: SQLite's foreign key check fails. Say which, as a "no such" error.
+// (A lost container dependency is refused by addDependency itself.)
 function explainLostDependency (host: Host, record: ContainerRecord, err: unknown): unknown {
   if (!/FOREIGN KEY constraint failed/.test(errorMessage(err))) return err
   if (record.podId !== null && getPod(host.store, record.podId) === undefined) {
     return new PodctlError('NO_SUCH_POD', `pod ${record.podId} was removed while container ${record.name} was being created: no such pod`, { cause: err })
   }
-  return new PodctlError('NO_SUCH_CONTAINER', `a container ${record.name} depends on was removed while it was being created: no such container`, { cause: err })
+  if (record.imageId !== null && getImage(host.store, record.imageId) === undefined) {
+    return new PodctlError('NO_SUCH_IMAGE', `image ${record.imageId} was removed while container ${record.name} was being created: image not known`, { cause: err })
+  }
+  return new PodctlError('NO_SUCH_VOLUME', `a volume container ${record.name} uses was removed while it was being created: no such volume`, { cause: err })
 }

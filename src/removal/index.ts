@@ -6,6 +6,7 @@ import { executeRemoval } from './engine.js'
 import { createHostBackend } from './host-backend.js'
 import type { PreparedRemoval, RemovalRequest } from './prepare.js'
 import { prepareRemoval } from './prepare.js'
+import { LateDependentsError } from './messages.js'
 import { mergeReports } from './report.js'
 import type { RemoveReport } from './report.js'
 import { getPod } from '../state/pod-rows.js'
@@ -44,14 +45,15 @@ export async function removeContainers (host: Host, request: RemovalRequest, opt
 const POD_REPLAN_ROUNDS = 3
 
 // Removes pods with all their members. With force, a pod that another process added a
-// container to while this run went (its row stays, with no member error) is planned and
-// removed again, a bounded number of times; the reports are merged.
+// container to while this run went (its row stays, or its infra gained a dependent) is
+// planned and removed again, a bounded number of times; the reports are merged.
 export async function removePods (host: Host, request: RemovalRequest, opts: RemoveOptions = {}): Promise<RemoveReport> {
   let report = await execute(host, prepareRemoval(host.store, request), opts)
   const again = { ...opts, onPlanned: undefined }
   for (let round = 0; round < POD_REPLAN_ROUNDS && request.force; round++) {
     const late = report.pods.flatMap(p => {
-      const pod = p.outcome.status === 'failed' && p.memberErrors.length === 0 ? getPod(host.store, p.id) : undefined
+      const onlyLate = p.memberErrors.every(e => e.cause instanceof LateDependentsError)
+      const pod = p.outcome.status === 'failed' && onlyLate ? getPod(host.store, p.id) : undefined
       return pod === undefined ? [] : [pod]
     })
     if (late.length === 0) break

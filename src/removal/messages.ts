@@ -12,6 +12,20 @@ export function hasDependents (id: string, dependents: readonly string[]): Podct
     `container ${id} has dependent containers which must be removed before it: ${dependents.join(', ')}: container already exists`)
 }
 
+// Podman's has-dependents error for containers that came to depend on `id` while the
+// run went (created by another process after the plan was made). pod rm -f plans again.
+export class LateDependentsError extends PodctlError {
+  readonly dependents: readonly string[]
+  constructor (id: string, dependents: readonly string[]) {
+    super('CONTAINER_HAS_DEPENDENTS', hasDependents(id, dependents).message)
+    this.dependents = dependents
+  }
+}
+
+export function lateDependents (id: string, dependents: readonly string[]): LateDependentsError {
+  return new LateDependentsError(id, dependents)
+}
+
 export function infraOutsidePod (id: string, podId: string): PodctlError {
   return new PodctlError('INVALID_ARGUMENT', `container ${id} is the infra container of pod ${podId} and cannot be removed without removing the pod`)
 }

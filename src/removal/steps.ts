@@ -11,7 +11,7 @@ import type { RemovalBackend } from './backend.js'
 import { deleteContainerRows } from './delete-rows.js'
 import { faultPoint } from './fault-injection.js'
 import type { RemovalStep } from './events.js'
-import { claimedByOther } from './messages.js'
+import { claimedByOther, lateDependents } from './messages.js'
 import type { RunState } from './run-state.js'
 
 export interface StepContext {
@@ -94,6 +94,7 @@ async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
     checkAborted(ctx.host.signal, id)
     const r = claimContainer(ctx.host.store, id as ContainerId, ctx.me)
     if (r.kind === 'gone') return { gone: true, removedBy: owner }
+    if (r.kind === 'depended') throw lateDependents(id, r.dependents)
     if (r.kind === 'claimed') {
       const planned = ctx.containers.get(id)
       if (planned === undefined) throw new Error(`Assertion failed: container ${id} is not part of this run`)

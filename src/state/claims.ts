@@ -39,6 +39,9 @@ export type ClaimResult =
   | { kind: 'claimed', previousState: ContainerState, resumed: boolean, owner: ProcessIdentity, removingSince: number }
   | { kind: 'gone' }
   | { kind: 'busy', owner: ProcessIdentity }
+  // Containers that came to depend on it after the run was planned (a create that
+  // committed first): not claimed, so the create's row never points at a deleted one.
+  | { kind: 'depended', dependents: ContainerId[] }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 // One prepared statement per (database, SQL): hot paths run it 100k times a run.
@@ -55,6 +58,7 @@ interface ClaimRow { state: ContainerState, owner_pid: number | null, owner_star
 // One BEGIN IMMEDIATE transaction: moves the container to 'removing' owned by `me`.
 // A claim by a live other process is left alone ('busy'); a dead owner's claim, or our
 // own, is taken over ('resumed'). Podman-style "already gone" is 'gone', not an error.
+// A container something depends on is never claimed ('depended').
 export function claimContainer (store: StateStore, id: ContainerId, me: ProcessIdentity = currentProcess(), now = Date.now()): ClaimResult {
   return store.write(() => {
     const c = cachedStatement(store, 'SELECT state, owner_pid, owner_start, removing_since FROM containers WHERE id = ?').get(id) as ClaimRow | undefined
@@ -65,6 +69,11 @@ export function claimContainer (store: StateStore, id: ContainerId, me: ProcessI
       const mine = owner.pid === me.pid && owner.start === me.start
       if (!mine && isProcessAlive(owner)) return { kind: 'busy', owner }
     }
+    // Checked in the claim's own transaction: a create that commits after it sees
+    // 'removing' and refuses (createContainer checks in its insert transaction).
+    const dependents = (cachedStatement(store, 'SELECT DISTINCT container_id FROM container_deps WHERE depends_on = ?').all(id) as { container_id: ContainerId }[])
+      .map(r => r.container_id)
+    if (dependents.length > 0) return { kind: 'depended', dependents }
     const removingSince = c.removing_since ?? now
     cachedStatement(store, "UPDATE containers SET state = 'removing', owner_pid = ?, owner_start = ?, removing_since = ? WHERE id = ?")
       .run(me.pid, me.start, removingSince, id)

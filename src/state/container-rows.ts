@@ -134,7 +134,14 @@ export function deleteContainerRow (store: StateStore, id: ContainerId): boolean
   return store.db.prepare('DELETE FROM containers WHERE id = ?').run(id).changes === 1
 }
 
+// Records that dep.containerId depends on dep.dependsOn; call inside the transaction that
+// inserts the dependent. Refuses a dependency that is gone or being removed: a removal
+// claims in its own transaction and refuses while dependents exist, so one of the two
+// always sees the other (no row ever points at a deleted container).
 export function addDependency (store: StateStore, dep: DependencyRecord): void {
+  const target = store.db.prepare('SELECT state FROM containers WHERE id = ?').get(dep.dependsOn) as { state: string } | undefined
+  if (target === undefined) throw new PodctlError('NO_SUCH_CONTAINER', `container ${dep.dependsOn} was removed while container ${dep.containerId} was being created: no such container`)
+  if (target.state === 'removing') throw new PodctlError('CONTAINER_STATE_IMPROPER', `container ${dep.dependsOn} is being removed: container state improper`)
   store.db.prepare('INSERT OR IGNORE INTO container_deps (container_id, depends_on, kind) VALUES (?, ?, ?)').run(dep.containerId, dep.dependsOn, dep.kind)
 }
 

@@ -22,7 +22,7 @@ test('one container: lines as written; several: each line starts with the short 
   assert.equal(await cli(h, 'wait', 'alpha', 'beta'), { code: 0, stdout: '0\n0\n', stderr: '' })
   assert.equal(await cli(h, 'logs', '--color', 'alpha'), { code: 0, stdout: 'alpha-1\nalpha-2\n', stderr: '' })
   const byId = await cli(h, 'logs', 'alpha', 'beta')
-  assert.equal(byId.stdout.split('\n').filter(Boolean).sort(), [`${ids['alpha']!.slice(0, 12)} alpha-1`, `${ids['alpha']!.slice(0, 12)} alpha-2`, `${ids['beta']!.slice(0, 12)} beta-1`, `${ids['beta']!.slice(0, 12)} beta-2`])
+  assert.equal(byId.stdout.split('\n').filter(Boolean).sort(), [`${ids['alpha']!.slice(0, 12)} alpha-1`, `${ids['alpha']!.slice(0, 12)} alpha-2`, `${ids['beta']!.slice(0, 12)} beta-1`, `${ids['beta']!.slice(0, 12)} beta-2`].sort())
   const named = await cli(h, 'logs', '--names', 'alpha', 'beta')
   assert.equal(named.stdout.split('\n').filter(Boolean).sort(), ['alpha alpha-1', 'alpha alpha-2', 'beta beta-1', 'beta beta-2'])
   const colored = await cli(h, 'logs', '-n', '--color', 'alpha', 'beta')

@@ -20,13 +20,15 @@ interface Damaged { s: StateStore, c1: ContainerRecord, c2: ContainerRecord, gon
 function damagedStore (): Damaged {
   const s = StateStore.openMemory()
   s.db.pragma('foreign_keys = OFF')
+  // Raw rows: addDependency itself refuses a dependency on a missing container.
+  const insertDep = s.db.prepare('INSERT INTO container_deps (container_id, depends_on, kind) VALUES (?, ?, ?)')
   const c1 = containerFixture(); const c2 = containerFixture(); const gone = containerFixture()
   const lostPod = podFixture(); const pod = podFixture({ infraId: gone.id }); const orphan = containerFixture({ podId: lostPod.id })
   s.write(() => {
     insertContainer(s, c1); insertContainer(s, c2); insertPod(s, pod); insertContainer(s, orphan)
-    addDependency(s, { containerId: c1.id, dependsOn: c2.id, kind: 'network' })
-    addDependency(s, { containerId: c1.id, dependsOn: gone.id, kind: 'requires' })
-    addDependency(s, { containerId: gone.id, dependsOn: c2.id, kind: 'ipc' })
+    insertDep.run(c1.id, c2.id, 'network')
+    insertDep.run(c1.id, gone.id, 'requires')
+    insertDep.run(gone.id, c2.id, 'ipc')
   })
   s.db.pragma('foreign_keys = ON')
   return { s, c1, c2, gone, lostPod, pod, orphan }

@@ -2,10 +2,10 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { FakeBackend } from '../../src/removal/fake-backend.js'
-import { executeRemoval, prepareRemoval, removeContainers } from '../../src/removal/index.js'
+import { executeRemoval, prepareRemoval, removeContainers, removePods } from '../../src/removal/index.js'
 import { reportToJson } from '../../src/removal/report.js'
 import { claimContainer, currentProcess, isProcessAlive, readProcessStart } from '../../src/state/claims.js'
-import { deleteContainerRow, getContainer, updateContainer } from '../../src/state/container-rows.js'
+import { addDependency, deleteContainerRow, getContainer, listDependents, updateContainer } from '../../src/state/container-rows.js'
 import { deletePodRow, getPod } from '../../src/state/pod-rows.js'
 import { ALL_STEPS, errorOf, runEngine, statusByName, stepsOf } from '../removal/engine-helpers.js'
 import { withHarness } from '../removal/harness.js'
@@ -127,6 +127,51 @@ test('interrupted mid-step (SIGINT): the claimed container stays removing, unsta
   const again = await removeContainers({ ...h.host, signal: new AbortController().signal },
     { mode: 'rm', targets: [{ id: a.id }, { id: b.id }], force: false, depend: false, volumes: false }, { backend: new FakeBackend() })
   assert.equal(statusByName(again), { a: 'removed', b: 'removed' })
+  assert.equal(h.ids(), [])
+}))
+
+// The CI stress race (seed 19620): `run --requires X` planned while X was running, then
+// committed its dependency row after `rm -f X` had planned; the delete then failed with
+// "FOREIGN KEY constraint failed". Now exactly one side refuses, atomically.
+test('late dependent: a container that came to depend on X after the plan keeps X (has dependents), nothing is half-done', () => withHarness(async h => {
+  const x = h.container('x', { state: 'running' })
+  const prep = prepareRemoval(h.store, { mode: 'rm', targets: [{ id: x.id, input: 'x' }], pods: [], force: true, depend: false, volumes: false })
+  const y = h.container('y')
+  h.dep(y, x)
+  const backend = new FakeBackend()
+  const report = await executeRemoval(h.host, prep, { backend })
+  assert.equal(statusByName(report), { x: 'failed' })
+  assert.is(errorOf(report, 'x'), `container ${x.id} has dependent containers which must be removed before it: ${y.id}: container already exists`)
+  assert.equal(backend.calls, [])
+  assert.is(getContainer(h.store, x.id)?.state, 'running')
+  assert.equal(listDependents(h.store, x.id).map(d => d.containerId), [y.id])
+}))
+
+test('a dependency on a container being removed is refused in the insert transaction; on a gone one too', () => withHarness(async h => {
+  const x = h.container('x', { state: 'running' })
+  const y = h.container('y')
+  assert.is(claimContainer(h.store, x.id).kind, 'claimed')
+  assert.throws(() => h.store.write(() => addDependency(h.store, { containerId: y.id, dependsOn: x.id, kind: 'network' })),
+    (e: Error) => e.message === `container ${x.id} is being removed: container state improper`)
+  assert.equal(listDependents(h.store, x.id), [])
+  deleteContainerRow(h.store, x.id)
+  assert.throws(() => h.store.write(() => addDependency(h.store, { containerId: y.id, dependsOn: x.id, kind: 'network' })),
+    (e: Error) => e.message === `container ${x.id} was removed while container ${y.id} was being created: no such container`)
+}))
+
+test('pod rm -f: a member created on the infra while the run went is planned again; the pod goes', () => withHarness(async h => {
+  const { pod, infra, members } = h.pod('p', { members: ['m'], running: true })
+  let release!: () => void
+  const gate = new Promise<void>(resolve => { release = resolve })
+  const backend = new FakeBackend().blockAt(members[0]!.id, 'stop', gate)
+  const running = removePods(h.host, { mode: 'pod-rm', targets: [], pods: [pod], force: true, depend: false, volumes: false }, { backend })
+  const late = h.container('late', { podId: pod.id, state: 'running' })
+  h.dep(late, infra!, 'infra')
+  release()
+  const report = await running
+  assert.equal(statusByName(report), { m: 'removed', 'p-infra': 'removed', late: 'removed' })
+  assert.equal(report.pods.map(p => p.outcome.status), ['removed'])
+  assert.is(getPod(h.store, pod.id), undefined)
   assert.equal(h.ids(), [])
 }))
 

@@ -15,7 +15,10 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-const code = await runCli(hideBin(process.argv), {
+// The launcher (cmd/podctl.sh) renames --env-file, which Node 20 would take as its own.
+const args = hideBin(process.argv).map(a => a === '--podctl-env-file' ? '--env-file' : a.startsWith('--podctl-env-file=') ? `--env-file=${a.slice('--podctl-env-file='.length)}` : a)
+
+const code = await runCli(args, {
   stdout: s => { process.stdout.write(s) },
   stderr: s => { process.stderr.write(s) },
   signal: controller.signal,

@@ -17,7 +17,25 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'stop-timeout', type: 'string', describe: 'Timeout (in seconds) that containers stopped by user command have to exit. Default is 10' },
   { name: 'cidfile', type: 'string', describe: 'Write the container ID to the file' },
   { name: 'pod', type: 'string', describe: 'Run container in an existing pod, or new:NAME to create one' },
-  { name: 'network', alias: ['net'], type: 'string', describe: 'Connect a container to a network: none, host, container:<name|id>' },
+  { name: 'network', alias: ['net'], type: 'string', array: true, describe: 'Connect a container to a network: none, host, container:<name|id>, NAME[:alias=A,ip=IP] (repeatable)' },
+  { name: 'network-alias', type: 'string', array: true, describe: 'Add a network-scoped alias for the container' },
+  { name: 'hostname', type: 'string', describe: 'Set container hostname' },
+  { name: 'add-host', type: 'string', array: true, describe: 'Add a custom host-to-IP mapping (host:ip)' },
+  { name: 'dns', type: 'string', array: true, describe: 'Set custom DNS servers' },
+  { name: 'dns-search', type: 'string', array: true, describe: 'Set custom DNS search domains' },
+  { name: 'dns-option', type: 'string', array: true, describe: 'Set custom DNS options' },
+  { name: 'workdir', alias: ['w'], type: 'string', describe: 'Working directory inside the container' },
+  { name: 'user', alias: ['u'], type: 'string', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'entrypoint', type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image (a string or a JSON array)' },
+  { name: 'env-file', type: 'string', array: true, describe: 'Read in a file of environment variables' },
+  { name: 'restart', type: 'string', describe: 'Restart policy to apply when a container exits (no, on-failure[:N], always, unless-stopped); recorded, see README' },
+  { name: 'tmpfs', type: 'string', array: true, describe: 'Mount a temporary filesystem (tmpfs) into a container (/path[:options])' },
+  { name: 'read-only', type: 'boolean', describe: "Make container root filesystem read-only" },
+  { name: 'cap-add', type: 'string', array: true, describe: 'Add capabilities to the container' },
+  { name: 'cap-drop', type: 'string', array: true, describe: 'Drop capabilities from the container' },
+  { name: 'privileged', type: 'boolean', describe: 'Give extended privileges to container' },
+  { name: 'init', type: 'boolean', describe: 'Run an init inside the container that forwards signals and reaps processes' },
+  { name: 'ulimit', type: 'string', array: true, describe: 'Ulimit options (type=soft[:hard])' },
   { name: 'ipc', type: 'string', describe: 'IPC namespace to use: host, private, container:<name|id>' },
   { name: 'pid', type: 'string', describe: 'PID namespace to use: host, private, container:<name|id>' },
   { name: 'uts', type: 'string', describe: 'UTS namespace to use: host, private, container:<name|id>' },
@@ -90,6 +108,18 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
     volumesFrom: strings(argv['volumes-from']),
     autoRemove: argv['rm'] === true,
     env: strings(argv['env']),
+    envFiles: strings(argv['env-file']),
+    networks: strings(argv['network']),
+    process: {
+      capAdd: strings(argv['cap-add']), capDrop: strings(argv['cap-drop']), tmpfs: strings(argv['tmpfs']), ulimits: strings(argv['ulimit']),
+      addHosts: strings(argv['add-host']), dns: strings(argv['dns']), dnsSearch: strings(argv['dns-search']), dnsOptions: strings(argv['dns-option']),
+      networkAliases: strings(argv['network-alias']),
+      privileged: argv['privileged'] === true, readOnly: argv['read-only'] === true, init: argv['init'] === true,
+      ...(argv['user'] === undefined ? {} : { user: String(argv['user']) }),
+      ...(argv['workdir'] === undefined ? {} : { workdir: String(argv['workdir']) }),
+      ...(argv['entrypoint'] === undefined ? {} : { entrypoint: String(argv['entrypoint']) }),
+      ...(argv['restart'] === undefined ? {} : { restart: String(argv['restart']) }),
+    },
   }
   const set = <K extends keyof CreateContainerOptions>(k: K, v: CreateContainerOptions[K] | undefined): void => { if (v !== undefined) o[k] = v }
   set('name', optional(argv['name']))
@@ -97,7 +127,7 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
   if (argv['stop-timeout'] !== undefined) o.stopTimeout = parseTimeout(argv['stop-timeout'], '--stop-timeout')
   set('cidfile', optional(argv['cidfile']))
   set('pod', optional(argv['pod']))
-  set('network', optional(argv['network']))
+  set('hostname', optional(argv['hostname']))
   set('ipc', optional(argv['ipc']))
   set('pid', optional(argv['pid']))
   set('uts', optional(argv['uts']))

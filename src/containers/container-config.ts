@@ -1,5 +1,8 @@
 import type { BindMount } from '../runtime/oci-spec.js'
 import type { ContainerRecord } from '../state/types.js'
+import type { NetworkOptions } from './network-mode.js'
+import type { ProcessOptions } from './process-options.js'
+import { processOptionsFrom } from './process-options.js'
 
 // What create records in the row's config column, beyond the dedicated columns.
 export interface ContainerConfig {
@@ -9,6 +12,8 @@ export interface ContainerConfig {
   env: string[]
   cwd: string
   hostname: string
+  process: ProcessOptions
+  networkOptions: Record<string, NetworkOptions>
   // Process start time (clock ticks, /proc/<pid>/stat field 22) of the init we started,
   // so a recycled PID is never mistaken for our container.
   pidStart?: string
@@ -33,11 +38,24 @@ export function readConfig (c: ContainerRecord): ContainerConfig {
     env,
     cwd: str(raw['cwd'], '/'),
     hostname: str(raw['hostname'], c.id.slice(0, 12)),
+    process: processOptionsFrom(raw['process']),
+    networkOptions: networkOptionsFrom(raw['networkOptions']),
     ...(typeof raw['pidStart'] === 'string' ? { pidStart: raw['pidStart'] } : {}),
     // logPump: the per-container Node process rows of older podctl versions name instead;
     // it is ended the same way.
     ...(isMonitor(raw['monitor']) ? { monitor: raw['monitor'] } : isMonitor(raw['logPump']) ? { monitor: raw['logPump'] } : {}),
   }
+}
+
+function networkOptionsFrom (raw: unknown): Record<string, NetworkOptions> {
+  if (typeof raw !== 'object' || raw === null) return {}
+  const out: Record<string, NetworkOptions> = {}
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v !== 'object' || v === null) continue
+    const o = v as { ip?: unknown, aliases?: unknown }
+    out[k] = { ...(typeof o.ip === 'string' ? { ip: o.ip } : {}), aliases: Array.isArray(o.aliases) ? o.aliases.filter((a): a is string => typeof a === 'string') : [] }
+  }
+  return out
 }
 
 function isMonitor (v: unknown): v is { pid: number, start: string } {

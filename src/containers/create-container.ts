@@ -32,12 +32,13 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
   const lowerDir = plan.image !== null ? paths.imageRootfs(host.config, plan.image.id) : await ensureInfraRootfs(host)
   const record: ContainerRecord = {
     id, name: plan.name, imageId: plan.image?.id ?? null, podId: plan.pod?.id ?? null, isInfra: infraOf !== undefined,
-    command: infraOf !== undefined ? INFRA_COMMAND : o.command, state: 'created', pid: null, exitCode: null,
+    command: infraOf !== undefined ? INFRA_COMMAND : plan.command, state: 'created', pid: null, exitCode: null,
     createdAt: Date.now(), startedAt: null, finishedAt: null, stopSignal: plan.stopSignal, stopTimeout: o.stopTimeout ?? 10,
     labels: o.labels ?? {}, namespaces: plan.namespaces, cidfile: plan.cidfile, autoRemove: o.autoRemove === true,
     netnsPath: null, ownerPid: null, ownerStart: null, removingSince: null,
     config: toConfigColumn({
-      imageName: plan.image?.name ?? '', lowerDir, binds: plan.binds, env: [...DEFAULT_ENV, ...(o.env ?? [])], cwd: '/', hostname: id.slice(0, 12),
+      imageName: plan.image?.name ?? '', lowerDir, binds: plan.binds, env: [...DEFAULT_ENV, ...plan.env], cwd: plan.process.workdir ?? '/',
+      hostname: plan.hostname ?? id.slice(0, 12), process: plan.process, networkOptions: plan.networkOptions,
     }),
   }
   const newVolumes: VolumeRecord[] = []
@@ -59,7 +60,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
       for (const v of plan.volumes) addContainerVolume(host.store, { containerId: id, volumeName: v.name, destination: v.destination })
       // Recorded at create, so `network rm` sees the container as a user from now on.
-      insertContainerNetworks(host.store, id, plan.networks)
+      insertContainerNetworks(host.store, id, plan.networks.map(n => ({ name: n, staticIp: plan.networkOptions[n]?.ip })))
     })
     committed = true
     if (plan.cidfile !== null) {

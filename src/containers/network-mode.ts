@@ -1,3 +1,5 @@
+import net from 'node:net'
+
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { isValidName } from '../ids.js'
@@ -9,7 +11,10 @@ import type { ContainerRecord } from '../state/types.js'
 
 // A namespace mode as the user gave it; 'container' still holds the user's reference,
 // 'cni' the CNI networks (by name) the container's own netns is attached to, in order.
-export type NamespaceMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container', ref: string } | { kind: 'cni', networks: string[] }
+// A CNI mode may carry per-network options (NAME:ip=…,alias=…).
+export type NamespaceMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container', ref: string } | { kind: 'cni', networks: string[], options?: Record<string, NetworkOptions> }
+
+export interface NetworkOptions { ip?: string, aliases: string[] }
 
 function parseContainerMode (flag: string, raw: string): NamespaceMode {
   const ref = raw.slice('container:'.length)
@@ -17,19 +22,53 @@ function parseContainerMode (flag: string, raw: string): NamespaceMode {
   return { kind: 'container', ref }
 }
 
-// --network none|host|private|container:X|bridge|NAME[,NAME…]. As in Podman, no flag (and
+// --network none|host|private|container:X|bridge|NAME[,NAME…], or (repeatable)
+// NAME:ip=A,alias=B,… with Podman's per-network options. As in Podman, no flag (and
 // "bridge") means the default bridge network, attached through CNI.
-export function parseNetworkMode (raw: string | undefined): NamespaceMode {
-  if (raw === undefined || raw === '' || raw === 'bridge') return { kind: 'cni', networks: [DEFAULT_NETWORK] }
+export function parseNetworkMode (given: string | readonly string[] | undefined): NamespaceMode {
+  const values = given === undefined ? [] : typeof given === 'string' ? [given] : [...given]
+  if (values.length > 1 && values.some(v => ['none', 'private', 'host', ''].includes(v) || v.startsWith('container:'))) {
+    throw invalidArgument(`--network ${values.join(' --network ')}: none, host and container:<name|id> cannot be combined with other networks`)
+  }
+  const raw = values[0]
+  if (raw === undefined || raw === '' || (values.length === 1 && raw === 'bridge')) return { kind: 'cni', networks: [DEFAULT_NETWORK] }
   if (raw === 'none' || raw === 'private') return { kind: 'private' }
   if (raw === 'host') return { kind: 'host' }
   if (raw.startsWith('container:')) return parseContainerMode('network', raw)
-  const networks = raw.split(',')
-  for (const n of networks) {
-    if (!isValidName(n)) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: ${JSON.stringify(n)} is not a valid network name`)
+  const networks: string[] = []
+  const options: Record<string, NetworkOptions> = {}
+  for (const v of values) {
+    const colon = v.indexOf(':')
+    const names = colon < 0 ? v.split(',') : [v.slice(0, colon)]
+    for (const n of names) {
+      const name = n === 'bridge' ? DEFAULT_NETWORK : n
+      if (!isValidName(name)) throw invalidArgument(`invalid --network ${JSON.stringify(v)}: ${JSON.stringify(n)} is not a valid network name`)
+      if (networks.includes(name)) throw invalidArgument(`invalid --network ${JSON.stringify(v)}: a network is named twice`)
+      networks.push(name)
+    }
+    if (colon >= 0) options[names[0] === 'bridge' ? DEFAULT_NETWORK : names[0]!] = parseNetworkOptions(v, v.slice(colon + 1))
   }
-  if (new Set(networks).size !== networks.length) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: a network is named twice`)
-  return { kind: 'cni', networks }
+  return Object.keys(options).length === 0 ? { kind: 'cni', networks } : { kind: 'cni', networks, options }
+}
+
+function parseNetworkOptions (raw: string, text: string): NetworkOptions {
+  const o: NetworkOptions = { aliases: [] }
+  for (const kv of text.split(',').filter(Boolean)) {
+    const eq = kv.indexOf('=')
+    const key = eq < 0 ? kv : kv.slice(0, eq)
+    const value = eq < 0 ? '' : kv.slice(eq + 1)
+    if (key === 'alias') {
+      if (!isValidName(value)) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: alias ${JSON.stringify(value)}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`)
+      o.aliases.push(value)
+    } else if (key === 'ip') {
+      if (net.isIP(value) !== 4) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: ${JSON.stringify(value)} is not an IPv4 address`)
+      if (o.ip !== undefined) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: only one ip per network`)
+      o.ip = value
+    } else {
+      throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: unsupported network option ${JSON.stringify(key)} (podctl knows alias and ip)`)
+    }
+  }
+  return o
 }
 
 // Podman's wording when a named network does not exist; checked before anything is created.

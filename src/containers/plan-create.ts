@@ -13,8 +13,10 @@ import type { ContainerRecord, DependencyRecord, ImageRecord, Labels, PodRecord 
 import { hasVolume, listContainerVolumes } from '../state/volume-rows.js'
 import { readConfig } from './container-config.js'
 import { generateName } from './names.js'
-import type { NamespaceMode } from './network-mode.js'
+import type { NamespaceMode, NetworkOptions } from './network-mode.js'
 import { parseNamespaceMode, parseNetworkMode, storedMode } from './network-mode.js'
+import type { ProcessOptions, ProcessOptionsInput } from './process-options.js'
+import { parseProcessOptions, readEnvFile } from './process-options.js'
 import { parseMountArg, parseVolumeArg, parseVolumesFrom } from './volume-args.js'
 
 export interface CreateContainerOptions {
@@ -38,6 +40,13 @@ export interface CreateContainerOptions {
   mounts?: string[]
   volumesFrom?: string[]
   autoRemove?: boolean
+  hostname?: string
+  // --env-file files, read before -e (which wins).
+  envFiles?: string[]
+  // -u, -w, --entrypoint, --cap-*, --tmpfs, --ulimit, --add-host, --dns*, --restart, …
+  process?: ProcessOptionsInput
+  // --network may be repeated (NAME:alias=…,ip=…).
+  networks?: string[]
 }
 
 export interface VolumeUse { name: string, destination: string, readOnly: boolean, create: false | 'named' | 'anonymous' }
@@ -55,6 +64,12 @@ export interface CreatePlan {
   cidfile: string | null
   // CNI networks to attach at start, in order (eth0, eth1, …); empty without CNI.
   networks: string[]
+  // Per CNI network: the static IP and the DNS aliases (--network-alias included).
+  networkOptions: Record<string, NetworkOptions>
+  process: ProcessOptions
+  command: string[]
+  env: string[]
+  hostname: string | null
 }
 
 const SHARE_TO_KIND = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' } as const
@@ -79,16 +94,21 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
   }
   const stopSignal = parseSignal(o.stopSignal ?? 'SIGTERM').name
   if (o.stopTimeout !== undefined && (!Number.isSafeInteger(o.stopTimeout) || o.stopTimeout < 0)) throw invalidArgument(`invalid stop timeout ${String(o.stopTimeout)}: must be a non-negative whole number of seconds`)
-  if (infraOf === undefined && o.command.length === 0) throw invalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  const processOptions = parseProcessOptions(o.process ?? {})
+  const command = [...(processOptions.entrypoint ?? []), ...o.command]
+  if (infraOf === undefined && command.length === 0) throw invalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
+  const env = [...(o.envFiles ?? []).flatMap(f => readEnvFile(f)), ...(o.env ?? [])]
+  for (const e of env) if (e.startsWith('=') || e === '') throw invalidArgument(`invalid environment variable ${JSON.stringify(e)}`)
   const image = infraOf !== undefined ? null : resolveImage(store, o.image ?? '')
   const pod = infraOf ?? (o.pod === undefined ? null : resolvePod(store, o.pod))
 
   const namespaces: ContainerRecord['namespaces'] = {}
   const deps: Omit<DependencyRecord, 'containerId'>[] = []
   const given: Record<'network' | 'ipc' | 'pid' | 'uts', NamespaceMode> = {
-    network: parseNetworkMode(o.network), ipc: parseNamespaceMode('ipc', o.ipc), pid: parseNamespaceMode('pid', o.pid), uts: parseNamespaceMode('uts', o.uts),
+    network: parseNetworkMode(o.networks ?? o.network), ipc: parseNamespaceMode('ipc', o.ipc), pid: parseNamespaceMode('pid', o.pid), uts: parseNamespaceMode('uts', o.uts),
   }
   const networks: string[] = []
+  const networkOptions: Record<string, NetworkOptions> = {}
   const sharedWithInfra = new Set<string>()
   if (pod !== null && infraOf === undefined && pod.infraId !== null) {
     for (const s of pod.shared) if (s in SHARE_TO_KIND) sharedWithInfra.add(SHARE_TO_KIND[s as keyof typeof SHARE_TO_KIND])
@@ -108,7 +128,13 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
       deps.push({ dependsOn: t.id, kind })
     } else {
       namespaces[kind] = storedMode(m)
-      if (m.kind === 'cni') networks.push(...m.networks)
+      if (m.kind === 'cni') {
+        networks.push(...m.networks)
+        for (const n of m.networks) {
+          const own = m.options?.[n]
+          networkOptions[n] = { ...(own?.ip === undefined ? {} : { ip: own.ip }), aliases: [...new Set([...(own?.aliases ?? []), ...processOptions.networkAliases])] }
+        }
+      }
     }
   }
   for (const ref of o.requires ?? []) {
@@ -117,14 +143,16 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
 
   const volumes: VolumeUse[] = []
   const binds: BindMount[] = []
-  const seen = new Set<string>()
+  const seen = new Set<string>(processOptions.tmpfs.map(t => t.destination))
+  if (seen.size !== processOptions.tmpfs.length) throw invalidArgument('--tmpfs: duplicate mount destination')
   const claim = (d: string): void => {
     if (seen.has(d)) throw invalidArgument(`${d}: duplicate mount destination`)
     seen.add(d)
   }
   for (const v of [...(o.volumes ?? []).map(parseVolumeArg), ...(o.mounts ?? []).map(parseMountArg)]) {
     claim(v.destination)
-    if (v.kind === 'bind') binds.push({ source: v.source, destination: v.destination, readOnly: v.readOnly })
+    if (v.kind === 'tmpfs') processOptions.tmpfs.push({ destination: v.destination, options: v.options })
+    else if (v.kind === 'bind') binds.push({ source: v.source, destination: v.destination, readOnly: v.readOnly })
     else if (v.kind === 'named') volumes.push({ name: v.name, destination: v.destination, readOnly: v.readOnly, create: hasVolume(store, v.name) ? false : 'named' })
     else volumes.push({ name: '', destination: v.destination, readOnly: v.readOnly, create: 'anonymous' })
   }
@@ -150,6 +178,13 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     if (fs.existsSync(cidfile)) throw invalidArgument(`container id file exists. Ensure another container is not using it or delete it: ${cidfile}`)
     if (!fs.existsSync(path.dirname(cidfile))) throw invalidArgument(`opening cidfile: open ${cidfile}: no such file or directory`)
   }
+  if (processOptions.networkAliases.length > 0 && networks.length === 0) throw invalidArgument('--network-alias requires a user-defined network: invalid argument')
+  let hostname: string | null = null
+  if (o.hostname !== undefined) {
+    if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(o.hostname)) throw invalidArgument(`invalid hostname ${JSON.stringify(o.hostname)}`)
+    if (namespaces.uts !== 'private') throw invalidArgument('invalid config provided: cannot set hostname when running in the host UTS namespace or sharing one: invalid configuration')
+    hostname = o.hostname
+  }
   const name = o.name ?? (infraOf !== undefined ? `${infraOf.id.slice(0, 12)}-infra` : generateName(store))
-  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks }
+  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks, networkOptions, process: processOptions, command, env, hostname }
 }

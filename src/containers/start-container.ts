@@ -4,7 +4,7 @@ import path from 'node:path'
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { CNIEnv } from '../network/index.js'
-import { generateSpec } from '../runtime/oci-spec.js'
+import { ALL_CAPABILITIES, capabilitiesOfMask, generateSpec } from '../runtime/oci-spec.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { endMonitor } from '../runtime/monitor.js'
 import type { MonitorIdentity } from '../runtime/oci-runtime.js'
@@ -14,11 +14,17 @@ import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, listDependenciesOf, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
+import { listAttachmentResults } from '../state/network-rows.js'
 import { listContainerVolumes } from '../state/volume-rows.js'
+import { mkdirInRoot } from '../storage/in-root.js'
 import { readConfig } from './container-config.js'
+import type { EtcInput } from './etc-files.js'
+import { writeEtcFiles } from './etc-files.js'
+import { capabilitySet } from './process-options.js'
+import { resolveUser } from './user-lookup.js'
 import { readExitFile, removeExitFile } from './exit-file.js'
 import { createRequestFor, runtimeFor } from './host-runtime.js'
-import { namespaceSetting, prepareNetworks } from './network-mode.js'
+import { joinedContainer, namespaceSetting, prepareNetworks } from './network-mode.js'
 import { ociStartError } from './oci-errors.js'
 import { recordExit } from './record-exit.js'
 import { withStartLock } from './start-lock.js'
@@ -63,22 +69,84 @@ export async function prepareStart (host: Host, c: ContainerRecord, visiting = n
 // Mounts the rootfs, joins networks and writes the OCI bundle; returns its paths.
 export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bundle: string, pidFile: string }> {
   const cfg = readConfig(c)
+  const opts = cfg.process
   const bundle = paths.bundle(host.config, c.id)
   const pidFile = paths.pidFile(host.config, c.id)
   if (!fs.existsSync(cfg.lowerDir)) throw new PodctlError('STORAGE_FAILED', `image files of container ${c.id} are missing: ${cfg.lowerDir}`)
   const rootfs = await mountRootfs(host, c.id, cfg.lowerDir)
+  // Checked before any network is set up: a bad -u costs nothing to undo.
+  const user = resolveUser(rootfs, opts.user)
+  if (cfg.cwd !== '/') mkdirInRoot(rootfs, cfg.cwd)
   const netns = await prepareNetworks(host, c)
   const namespaces = {} as Record<NamespaceKind, NamespaceSetting>
   for (const k of ['network', 'ipc', 'pid', 'uts'] as const) namespaces[k] = namespaceSetting(host, c, k, netns)
   const volumeBinds = listContainerVolumes(host.store, c.id).map(v => ({ source: paths.volumeData(host.config, v.volumeName), destination: v.destination }))
-  const spec = generateSpec({
-    id: c.id, hostname: cfg.hostname, args: c.command, env: cfg.env, cwd: cfg.cwd, rootfs, namespaces,
-    binds: [...volumeBinds, ...cfg.binds], cgroupsPath: `podctl-${c.id}`,
-  })
+  const userMounts = [...volumeBinds, ...cfg.binds]
+  const taken = new Set([...userMounts.map(b => b.destination), ...opts.tmpfs.map(t => t.destination)])
   fs.mkdirSync(bundle, { recursive: true, mode: 0o700 })
+  const etc = writeEtcFiles(bundle, { ...(await etcInput(host, c, cfg)), hostNetwork: namespaces.network.mode === 'host' }, taken)
+  // --read-only: Podman's --read-only-tmpfs default, a fresh tmpfs where programs write.
+  const readOnlyTmpfs = opts.readOnly
+    ? ['/run', '/tmp', '/var/tmp'].filter(d => !taken.has(d)).map(d => ({ destination: d, options: ['rw', 'nosuid', 'nodev', 'noexec', 'mode=1777'] }))
+    : []
+  const init = opts.init ? [{ source: CATATONIT, destination: INIT_PATH, readOnly: true }] : []
+  const spec = generateSpec({
+    id: c.id, hostname: cfg.hostname, args: opts.init ? [INIT_PATH, '--', ...c.command] : c.command, env: cfg.env, cwd: cfg.cwd, rootfs, namespaces,
+    binds: [...etc, ...init, ...userMounts], cgroupsPath: `podctl-${c.id}`,
+    user, capabilities: capabilitySet(opts, ownBoundingSet()), privileged: opts.privileged, readOnlyRoot: opts.readOnly,
+    tmpfs: [...readOnlyTmpfs, ...opts.tmpfs], rlimits: opts.ulimits,
+  })
   fs.rmSync(pidFile, { force: true })
   writeFileAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)
   return { bundle, pidFile }
+}
+
+// The capabilities podctl holds: all a container can get (runc fails on any other).
+function ownBoundingSet (): string[] {
+  const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))
+  return m === null ? [...ALL_CAPABILITIES] : capabilitiesOfMask(m[1]!)
+}
+
+// catatonit (Debian's) as --init, where Podman mounts it.
+const CATATONIT = '/usr/bin/catatonit'
+const INIT_PATH = '/run/podman-init'
+
+// The names and addresses the container's /etc files hold: its own IPs (those of the
+// container whose netns it joins, in a pod the infra's) and the DNS servers of networks
+// with name resolution (dnsname: the gateway answers, under the network's domain).
+async function etcInput (host: Host, c: ContainerRecord, cfg: ReturnType<typeof readConfig>): Promise<Omit<EtcInput, 'hostNetwork'>> {
+  const owner = joinedContainer(c.namespaces.network) ?? c.id
+  const results = listAttachmentResults(host.store, owner)
+  const ips = results.flatMap(r => addressesOf(r.result))
+  const dnsNetworks = results.length === 0 ? new Map<string, string>() : await dnsDomains(host)
+  const networkDns = results.flatMap(r => {
+    const domain = dnsNetworks.get(r.network)
+    const gw = gatewaysOf(r.result)[0]
+    return domain === undefined || gw === undefined ? [] : [{ server: gw, domain }]
+  })
+  const o = cfg.process
+  return { hostname: cfg.hostname, name: c.name, ips, addHosts: o.addHosts, dns: o.dns, dnsSearch: o.dnsSearch, dnsOptions: o.dnsOptions, networkDns }
+}
+
+async function dnsDomains (host: Host): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const n of await CNIEnv.fromHost(host).list()) {
+    const dns = n.plugins.find(p => p.type === 'dnsname')
+    if (dns !== undefined) out.set(n.name, typeof dns['domainName'] === 'string' ? dns['domainName'] : 'dns.podman')
+  }
+  return out
+}
+
+function ipEntries (result: Record<string, unknown>): { address?: unknown, gateway?: unknown }[] {
+  return Array.isArray(result['ips']) ? result['ips'] as { address?: unknown, gateway?: unknown }[] : []
+}
+
+function addressesOf (result: Record<string, unknown>): string[] {
+  return ipEntries(result).flatMap(i => typeof i.address === 'string' ? [i.address.split('/')[0]!] : [])
+}
+
+function gatewaysOf (result: Record<string, unknown>): string[] {
+  return ipEntries(result).flatMap(i => typeof i.gateway === 'string' ? [i.gateway] : [])
 }
 
 // Records the started init (PID + start time) in the row. A row removed (or claimed for

@@ -9,6 +9,7 @@ export type VolumeArg =
   | { kind: 'anonymous', destination: string, readOnly: boolean }
   | { kind: 'named', name: string, destination: string, readOnly: boolean }
   | { kind: 'bind', source: string, destination: string, readOnly: boolean }
+  | { kind: 'tmpfs', destination: string, readOnly: boolean, options: string[] }
 
 // An absolute, normalised container path with no ".." component (nothing escapes the rootfs).
 export function validateDestination (raw: string): string {
@@ -71,13 +72,14 @@ function parseBoolOpt (key: string, value: string | undefined, arg: string): boo
 }
 
 // One --mount argument (Podman's syntax, comma-separated key=value): type=volume (named, or
-// anonymous without a source) or type=bind; ro/readonly[=true|false], rw. Other types and
-// keys are refused by name.
+// anonymous without a source), type=bind or type=tmpfs (tmpfs-size, tmpfs-mode);
+// ro/readonly[=true|false], rw. Other types and keys are refused by name.
 export function parseMountArg (arg: string): VolumeArg {
   let type: string | undefined
   let source: string | undefined
   let destination: string | undefined
   let readOnly = false
+  const tmpfs: string[] = []
   for (const part of arg.split(',')) {
     if (part === '') continue
     const eq = part.indexOf('=')
@@ -88,9 +90,12 @@ export function parseMountArg (arg: string): VolumeArg {
     else if (MOUNT_DEST.includes(key)) destination = value
     else if (key === 'ro' || key === 'readonly') readOnly = parseBoolOpt(key, value, arg)
     else if (key === 'rw') readOnly = !parseBoolOpt(key, value, arg)
+    else if (key === 'tmpfs-size' && value !== undefined && /^\d+[kmgKMG]?$/.test(value)) tmpfs.push(`size=${value}`)
+    else if (key === 'tmpfs-mode' && value !== undefined && /^[0-7]{3,4}$/.test(value)) tmpfs.push(`mode=${value}`)
+    else if (key === 'tmpfs-size' || key === 'tmpfs-mode') throw invalidArgument(`invalid value ${JSON.stringify(value ?? '')} for --mount option ${key} in ${JSON.stringify(arg)}`)
     else if (!MOUNT_NO_OPS.includes(key)) throw invalidArgument(`unsupported --mount option ${JSON.stringify(key)} in ${JSON.stringify(arg)}`)
   }
-  if (type === undefined) throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: type must be given (volume or bind)`)
+  if (type === undefined) throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: type must be given (volume, bind or tmpfs)`)
   if (destination === undefined || destination === '') throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: destination (dst, target) is required`)
   const dst = validateDestination(destination)
   if (type === 'volume') {
@@ -103,5 +108,9 @@ export function parseMountArg (arg: string): VolumeArg {
     if (!fs.existsSync(source)) throw invalidArgument(`statfs ${source}: no such file or directory`)
     return { kind: 'bind', source: path.resolve(source), destination: dst, readOnly }
   }
-  throw invalidArgument(`--mount type=${type} is not supported by podctl: use type=volume or type=bind`)
+  if (type === 'tmpfs') {
+    if (source !== undefined) throw invalidArgument(`invalid --mount ${JSON.stringify(arg)}: a tmpfs mount takes no source`)
+    return { kind: 'tmpfs', destination: dst, readOnly, options: [readOnly ? 'ro' : 'rw', ...tmpfs, 'nosuid', 'nodev', 'noexec'] }
+  }
+  throw invalidArgument(`--mount type=${type} is not supported by podctl: use type=volume, type=bind or type=tmpfs`)
 }

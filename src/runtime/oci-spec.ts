@@ -1,6 +1,6 @@
 // OCI runtime spec (config.json) generation: pure, no I/O, so it is unit-tested as data.
-// Kept to what runc accepts on a cgroup v1 host: no rlimits, no resource limits beyond the
-// device allow-list, no seccomp profile.
+// Kept to what runc accepts on a cgroup v1 host: rlimits only when asked (--ulimit), no
+// resource limits beyond the device allow-list, no seccomp profile.
 
 export type NamespaceKind = 'network' | 'ipc' | 'pid' | 'uts'
 
@@ -19,9 +19,34 @@ export interface SpecInput {
   namespaces: Record<NamespaceKind, NamespaceSetting>
   binds: BindMount[]
   cgroupsPath: string
+  // Defaults: root (0:0), Podman's default capabilities, a writable root, no tmpfs, no rlimits.
+  user?: { uid: number, gid: number, additionalGids?: number[] }
+  capabilities?: string[]
+  // Every device (the host's /dev), no masked or read-only paths, /sys rw (the caller gives
+  // every capability it holds).
+  privileged?: boolean
+  readOnlyRoot?: boolean
+  tmpfs?: { destination: string, options: string[] }[]
+  rlimits?: { type: string, soft: number, hard: number }[]
 }
 
 export const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm']
+
+// Every capability, in bit order (linux/capability.h).
+export const ALL_CAPABILITIES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
+  'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
+  'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+]
+
+// The capabilities of a bounding-set mask (/proc/self/status CapBnd, hex).
+export function capabilitiesOfMask (hex: string): string[] {
+  const mask = BigInt('0x' + hex)
+  return ALL_CAPABILITIES.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n)
+}
 
 export const DEFAULT_CAPABILITIES = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_NET_BIND_SERVICE',
@@ -34,17 +59,20 @@ const READONLY = ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/s
 
 interface OciMount { destination: string, type: string, source: string, options: string[] }
 
-function baseMounts (hostNetwork: boolean): OciMount[] {
+function baseMounts (hostNetwork: boolean, privileged: boolean): OciMount[] {
+  const sysOptions = ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro']
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    privileged
+      ? { destination: '/dev', type: 'bind', source: '/dev', options: ['rbind', 'nosuid', 'rw'] }
+      : { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     // sysfs can only be mounted fresh inside a private network namespace; otherwise bind the host's.
     hostNetwork
-      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] }
-      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', ...sysOptions] }
+      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOptions },
   ]
 }
 
@@ -60,32 +88,35 @@ function namespaceEntries (ns: Record<NamespaceKind, NamespaceSetting>): { type:
 
 // The whole config.json for one container start.
 export function generateSpec (input: SpecInput): Record<string, unknown> {
-  const caps = DEFAULT_CAPABILITIES
+  const privileged = input.privileged === true
+  const caps = input.capabilities ?? DEFAULT_CAPABILITIES
   const hostNetwork = input.namespaces.network.mode === 'host'
   const ownUts = input.namespaces.uts.mode === 'private'
   return {
     ociVersion: '1.0.2',
     process: {
       terminal: false,
-      user: { uid: 0, gid: 0 },
+      user: input.user ?? { uid: 0, gid: 0 },
       args: input.args,
       env: input.env,
       cwd: input.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       noNewPrivileges: false,
+      ...(input.rlimits !== undefined && input.rlimits.length > 0 ? { rlimits: input.rlimits } : {}),
     },
-    root: { path: input.rootfs, readonly: false },
+    root: { path: input.rootfs, readonly: input.readOnlyRoot === true },
     ...(ownUts ? { hostname: input.hostname } : {}),
     mounts: [
-      ...baseMounts(hostNetwork),
+      ...baseMounts(hostNetwork, privileged),
+      ...(input.tmpfs ?? []).map(t => ({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: t.options })),
       ...input.binds.map(b => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', b.readOnly === true ? 'ro' : 'rw'] })),
     ],
     linux: {
       cgroupsPath: input.cgroupsPath,
       namespaces: namespaceEntries(input.namespaces),
-      resources: { devices: [{ allow: false, access: 'rwm' }] },
-      maskedPaths: MASKED,
-      readonlyPaths: READONLY,
+      resources: { devices: [{ allow: privileged, access: 'rwm' }] },
+      maskedPaths: privileged ? [] : MASKED,
+      readonlyPaths: privileged ? [] : READONLY,
     },
   }
 }

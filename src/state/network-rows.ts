@@ -16,10 +16,11 @@ export function listContainerNetworks (store: StateStore): Map<string, string[]>
   return out
 }
 
-// Records the container's CNI networks in order, on eth0, eth1, …
-export function insertContainerNetworks (store: StateStore, containerId: string, networks: readonly string[]): void {
-  const insert = cachedStatement(store, 'INSERT INTO container_networks (container_id, network, ifname) VALUES (?, ?, ?)')
-  networks.forEach((network, i) => insert.run(containerId, network, `eth${i}`))
+// Records the container's CNI networks in order, on eth0, eth1, …, each with the static
+// IP asked for, if any.
+export function insertContainerNetworks (store: StateStore, containerId: string, networks: readonly (string | { name: string, staticIp?: string | undefined })[]): void {
+  const insert = cachedStatement(store, 'INSERT INTO container_networks (container_id, network, ifname, static_ip) VALUES (?, ?, ?, ?)')
+  networks.forEach((n, i) => typeof n === 'string' ? insert.run(containerId, n, `eth${i}`, null) : insert.run(containerId, n.name, `eth${i}`, n.staticIp ?? null))
 }
 
 export interface ContainerNetworkRow { network: string, ifname: string, staticIp: string | null }
@@ -32,4 +33,18 @@ export function listContainerNetworkRows (store: StateStore, containerId: string
 // Stores the CNI result of one attachment (as JSON); returns whether the row exists.
 export function saveAttachmentResult (store: StateStore, containerId: string, network: string, result: unknown): boolean {
   return cachedStatement(store, 'UPDATE container_networks SET result = ? WHERE container_id = ? AND network = ?').run(JSON.stringify(result), containerId, network).changes === 1
+}
+
+// The stored CNI results of one container's attachments, in interface order (JSON from
+// disk: anything unparsable is skipped as no result).
+export function listAttachmentResults (store: StateStore, containerId: string): { network: string, result: Record<string, unknown> }[] {
+  const rows = cachedStatement(store, 'SELECT network, result FROM container_networks WHERE container_id = ? AND result IS NOT NULL ORDER BY ifname').all(containerId) as { network: string, result: string }[]
+  return rows.flatMap(r => {
+    try {
+      const v = JSON.parse(r.result) as unknown
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? [{ network: r.network, result: v as Record<string, unknown> }] : []
+    } catch {
+      return []
+    }
+  })
 }

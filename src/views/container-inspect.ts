@@ -38,6 +38,7 @@ function mountsOf (store: StateStore, c: ContainerRecord): Record<string, unknow
 // `podman inspect` for one container, with Podman's field names.
 export function toInspectView (store: StateStore, c: ContainerRecord): Record<string, unknown> {
   const cfg = readConfig(c)
+  const p = cfg.process
   const image = c.imageId === null ? undefined : getImage(store, c.imageId)
   const running = c.state === 'running'
   return {
@@ -59,12 +60,18 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
     NetworkSettings: { SandboxKey: sandboxKey(store, c) },
     IsInfra: c.isInfra,
     Config: {
-      Hostname: cfg.hostname, Env: cfg.env, Cmd: c.command, Image: image?.name ?? cfg.imageName, Labels: c.labels,
+      Hostname: cfg.hostname, Env: cfg.env, Cmd: c.command.slice(p.entrypoint?.length ?? 0), Image: image?.name ?? cfg.imageName, Labels: c.labels,
       StopSignal: c.stopSignal, StopTimeout: c.stopTimeout, CreateCommand: [],
+      Entrypoint: (p.entrypoint ?? []).join(' '), WorkingDir: cfg.cwd, User: p.user ?? '', CreateWorkingDir: p.workdir !== undefined,
     },
     HostConfig: {
       NetworkMode: c.namespaces.network ?? 'private', IpcMode: c.namespaces.ipc ?? 'private', PidMode: c.namespaces.pid ?? 'private',
       UTSMode: c.namespaces.uts ?? 'private', AutoRemove: c.autoRemove, ContainerIDFile: c.cidfile ?? '',
+      RestartPolicy: { Name: p.restart.name, MaximumRetryCount: p.restart.maximumRetryCount },
+      CapAdd: p.capAdd, CapDrop: p.capDrop, Privileged: p.privileged, ReadonlyRootfs: p.readOnly, Init: p.init,
+      Tmpfs: Object.fromEntries(p.tmpfs.map(t => [t.destination, t.options.join(',')])),
+      Ulimits: p.ulimits.map(u => ({ Name: u.type, Soft: u.soft, Hard: u.hard })),
+      ExtraHosts: p.addHosts.map(h => `${h.host}:${h.ip}`), Dns: p.dns, DnsSearch: p.dnsSearch, DnsOptions: p.dnsOptions,
     },
   }
 }

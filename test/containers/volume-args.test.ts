@@ -50,9 +50,10 @@ test('--mount: type=volume named or anonymous, type=bind; ro forms; Podman\'s ke
 
 test('--mount: what it cannot honour is refused by name', () => {
   const table: [string, string][] = [
-    ['source=v,destination=/d', 'invalid --mount "source=v,destination=/d": type must be given (volume or bind)'],
+    ['source=v,destination=/d', 'invalid --mount "source=v,destination=/d": type must be given (volume, bind or tmpfs)'],
     ['type=volume,source=v', 'invalid --mount "type=volume,source=v": destination (dst, target) is required'],
-    ['type=tmpfs,destination=/t', '--mount type=tmpfs is not supported by podctl: use type=volume or type=bind'],
+    ['type=image,destination=/t', '--mount type=image is not supported by podctl: use type=volume, type=bind or type=tmpfs'],
+    ['type=tmpfs,src=x,destination=/t', 'invalid --mount "type=tmpfs,src=x,destination=/t": a tmpfs mount takes no source'],
     ['type=volume,source=v,destination=/d,volume-opt=x', 'unsupported --mount option "volume-opt" in "type=volume,source=v,destination=/d,volume-opt=x"'],
     ['type=volume,source=v,destination=/d,ro=maybe', 'invalid value "maybe" for --mount option ro in "type=volume,source=v,destination=/d,ro=maybe": must be true or false'],
     ['type=bind,source=rel,destination=/d', 'invalid --mount "type=bind,source=rel,destination=/d": a bind mount needs an absolute source path'],

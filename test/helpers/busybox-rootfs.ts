@@ -10,7 +10,7 @@ import { StateStore } from '../../src/state/sqlite-state-store.js'
 import type { ImageRecord } from '../../src/state/types.js'
 
 export const BUSYBOX = '/bin/busybox'
-const APPLETS = ['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'ls', 'ps', 'mount', 'grep', 'touch', 'mkdir', 'rm', 'id', 'hostname', 'env', 'kill', 'test', 'wc']
+const APPLETS = ['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'ls', 'ps', 'mount', 'grep', 'touch', 'mkdir', 'rm', 'id', 'hostname', 'env', 'kill', 'test', 'wc', 'nslookup', 'ping', 'nc', 'pwd', 'ulimit', 'head', 'cut']
 
 // Builds a minimal rootfs dir from the static busybox, with applet symlinks in /bin.
 // Returns its path; the caller removes it (fs.rmSync(dir, {recursive: true})).
@@ -20,7 +20,8 @@ export function buildBusyboxRootfs (): string {
   fs.copyFileSync(BUSYBOX, path.join(dir, 'bin', 'busybox'))
   fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755)
   for (const a of APPLETS) fs.symlinkSync('busybox', path.join(dir, 'bin', a))
-  fs.writeFileSync(path.join(dir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n')
+  fs.writeFileSync(path.join(dir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n')
+  fs.writeFileSync(path.join(dir, 'etc', 'group'), 'root:x:0:\nusers:x:100:nobody\nnogroup:x:65534:\n')
   return dir
 }
 

@@ -7,6 +7,8 @@ import type { RemovalBackendFactory } from '../../src/removal/backend.js'
 export interface CliRun { code: number, stdout: string, stderr: string, signal?: NodeJS.Signals }
 
 export const PODCTL_BIN = path.resolve(import.meta.dirname, '../../dist/podctl.mjs')
+// The package's bin: a launcher that runs PODCTL_BIN with node (see cmd/podctl.sh).
+export const PODCTL_LAUNCHER = path.resolve(import.meta.dirname, '../../dist/podctl')
 
 // Runs the CLI in this process (fast, for parsing and rendering tests).
 // opts.removalBackend runs rm/pod rm against a fake backend instead of the host.
@@ -19,7 +21,7 @@ export async function runInProcess (args: string[], opts: { removalBackend?: Rem
 // Runs the built CLI as a separate process, as a user would.
 export function runPodctl (args: string[], opts: { env?: NodeJS.ProcessEnv, input?: string, timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PODCTL_BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(PODCTL_LAUNCHER, args, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''; let stderr = ''
     child.stdout.on('data', d => { stdout += d })
     child.stderr.on('data', d => { stderr += d })

@@ -1,7 +1,7 @@
 import yargs from 'yargs'
 import type { Argv, CommandModule } from 'yargs'
 
-import { createLogger, errorMessage, exitStatus, GLOBAL_OPTIONS, isPodctlError, PodctlError, resolveConfig } from '../index.js'
+import { createLogger, errorMessage, exitStatus, GLOBAL_OPTIONS, isPodctlError, PodctlError, resolveConfig, VERSION } from '../index.js'
 import type { RemovalBackendFactory } from '../index.js'
 import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
 import { isGroup, setCommandStreams } from './command.js'
@@ -69,7 +69,8 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     .strict()
     .help()
     .alias('help', 'h')
-    .version()
+    // Podman's form ("podman version 4.3.1"): podman-compose takes the last word.
+    .version(`podctl version ${VERSION}`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .completion('completion', 'Generate a bash/zsh completion script')
     .demandCommand(1, 'missing command')

@@ -8,6 +8,7 @@ import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { getContainer, updateContainer } from '../state/container-rows.js'
 import { listContainerNetworkRows, saveAttachmentResult } from '../state/network-rows.js'
 import type { ContainerRecord } from '../state/types.js'
+import { readConfig } from './container-config.js'
 
 // A namespace mode as the user gave it; 'container' still holds the user's reference,
 // 'cni' the CNI networks (by name) the container's own netns is attached to, in order.
@@ -133,7 +134,10 @@ export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<
   if (c.netnsPath !== netnsPath) host.store.write(() => updateContainer(host.store, c.id, { netnsPath }))
   c.netnsPath = netnsPath
   await cni.detach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname })))
-  const result = await cni.attach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }) })))
+  const aliases = readConfig(c).networkOptions
+  const result = await cni.attach(c.id, attachments.map(a => ({
+    name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }), aliases: aliases[a.network]?.aliases ?? [],
+  })), c.name)
   host.store.write(() => { for (const n of result.networks) saveAttachmentResult(host.store, c.id, n.network, n.result) })
   return result.netnsPath
 }

@@ -95,6 +95,8 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
     binds: [...etc, ...init, ...userMounts], cgroupsPath: `podctl-${c.id}`,
     user, capabilities: capabilitySet(opts, ownBoundingSet()), privileged: opts.privileged, readOnlyRoot: opts.readOnly,
     tmpfs: [...readOnlyTmpfs, ...opts.tmpfs], rlimits: opts.ulimits,
+    // Podman's default: ping (ICMP sockets) for every group, without CAP_NET_RAW.
+    ...(namespaces.network.mode === 'host' ? {} : { sysctl: { 'net.ipv4.ping_group_range': '0 0' } }),
   })
   fs.rmSync(pidFile, { force: true })
   writeFileAtomicSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 2), 0o600)

@@ -19,7 +19,9 @@ import type { CreateNetworkOptions } from './conflist-build.js'
 import { planNetwork, validateCreateOptions } from './create-plan.js'
 import type { DirLock } from './dir-lock.js'
 import { dirLockFor } from './dir-lock.js'
+import { hasDns, stopDnsServer } from './dns-server.js'
 import { readHostRoutes } from './host-routes.js'
+import { findPlugin } from './plugin-exec.js'
 import type { NetworkInspect } from './network-info.js'
 import { driverOf, inspectNetwork, interfaceOf, ipamOf } from './network-info.js'
 import type { AttachResult, DetachRequest, NetworkRequest } from './network-attach.js'
@@ -110,7 +112,10 @@ export class CNIEnv {
     validateCreateOptions(opts)
     return this.withLock('exclusive', async () => {
       const walk = await this.walkLocked()
-      const conf = planNetwork(opts, walk, readHostRoutes(), this.ipamDataDir)
+      // As Podman with CNI: user-defined bridge networks resolve container names when the
+      // dnsname plugin is installed (unless --disable-dns); the default network never does.
+      const dns = opts.dns ?? ((opts.driver ?? 'bridge') === 'bridge' && findPlugin('dnsname', this.config.cniPluginDirs) !== undefined && hasDnsmasq())
+      const conf = planNetwork({ ...opts, dns }, walk, readHostRoutes(), this.ipamDataDir)
       const text = conflistText(conf)
       const file = await this.writeConflist(conf['name'] as string, text)
       return inspectNetwork(parseNetworkConfig(file, text, Date.now()))
@@ -167,8 +172,8 @@ export class CNIEnv {
   }
 
   // Sets up the container's netns and attaches it to each network in order (eth0, eth1, …).
-  async attach (containerId: string, requests: readonly NetworkRequest[]): Promise<AttachResult> {
-    return attachNetworks(this.attachDeps(), containerId, requests)
+  async attach (containerId: string, requests: readonly NetworkRequest[], containerName?: string): Promise<AttachResult> {
+    return attachNetworks(this.attachDeps(), containerId, requests, containerName)
   }
 
   // Tears down the container's attachments (all, or the named ones); the netns goes with the last one.
@@ -207,7 +212,13 @@ export class CNIEnv {
     if (ipamOf(net)['dataDir'] === this.ipamDataDir) {
       await fs.rm(path.join(this.ipamDataDir, net.name), { recursive: true, force: true })
     }
+    if (hasDns(net)) stopDnsServer(net.name)
   }
+}
+
+// dnsname runs dnsmasq from PATH.
+function hasDnsmasq (): boolean {
+  return (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some(d => d !== '' && existsSync(path.join(d, 'dnsmasq')))
 }
 
 function conflistText (conf: Record<string, unknown>): string {

@@ -27,6 +27,8 @@ export interface CreateNetworkOptions {
   options?: Record<string, string>
   // The bridge (or master) interface name; picked when absent.
   interfaceName?: string
+  // Name resolution between containers (the dnsname plugin; bridge networks only).
+  dns?: boolean
 }
 
 export function validateInterfaceName (name: string): string {
@@ -44,6 +46,9 @@ export function pickBridgeName (taken: ReadonlySet<string>, sysClassNet = '/sys/
   }
   throw invalidArgument('no free bridge name podctl<N> left')
 }
+
+// Podman's domain for container names on networks with DNS.
+export const DNS_DOMAIN = 'dns.podman'
 
 export interface BuildInput {
   name: string
@@ -77,6 +82,7 @@ export function buildConflist (b: BuildInput): Record<string, unknown> {
   if (mtu !== undefined) main['mtu'] = mtu
   const plugins: PluginConf[] = [main]
   if (b.driver === 'bridge') plugins.push({ type: 'portmap', capabilities: { portMappings: true } })
+  if (b.driver === 'bridge' && b.opts.dns === true) plugins.push({ type: 'dnsname', domainName: DNS_DOMAIN, capabilities: { aliases: true } })
   const args: PodctlArgs = { labels: b.opts.labels ?? {}, created: b.created, internal }
   return { cniVersion: CNI_VERSION, name: b.name, args: { [ARGS_KEY]: args }, plugins }
 }

@@ -17,7 +17,8 @@ import { findPlugin } from './plugin-exec.js'
 import type { CachedAttachment } from './result-cache.js'
 import { cachedConfigText, readCachedAttachments, removeCachedAttachment, writeCachedAttachment } from './result-cache.js'
 
-export interface NetworkRequest { name: string, ifname?: string, staticIp?: string }
+// aliases: extra DNS names on that network (dnsname's runtimeConfig.aliases).
+export interface NetworkRequest { name: string, ifname?: string, staticIp?: string, aliases?: string[] }
 export interface DetachRequest { name: string, ifname?: string }
 export interface AttachedNetwork { network: string, ifname: string, ips: string[], result: Record<string, unknown> }
 export interface AttachResult { netnsPath: string, networks: AttachedNetwork[] }
@@ -64,7 +65,7 @@ function checkStaticIp (net: NetworkConfig, ip: string): void {
 // Creates <runroot>/netns/<id> and runs ADD for each network's plugins in order, caching
 // each result where libcni does. On any failure everything done so far is undone
 // (DEL, cache entry, netns) before the error is rethrown.
-export function attachNetworks (deps: AttachDeps, containerId: string, requests: readonly NetworkRequest[]): Promise<AttachResult> {
+export function attachNetworks (deps: AttachDeps, containerId: string, requests: readonly NetworkRequest[], containerName?: string): Promise<AttachResult> {
   const wanted = checkRequests(containerId, requests)
   return perContainer.run(containerId, async () => {
     const walk = await deps.walk()
@@ -86,8 +87,9 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
       for (const [i, net] of nets.entries()) {
         attempted = i + 1
         const ifname = wanted[i]!.ifname
-        const cniArgs = cniArgsFor(requests[i]!.staticIp)
-        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs))
+        const cniArgs = cniArgsFor(requests[i]!.staticIp, containerName)
+        const aliases = requests[i]!.aliases ?? []
+        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs), aliases.length > 0 ? { aliases: { [net.name]: aliases } } : {})
         done.push({ net, ifname, cniArgs, result })
         await writeCachedAttachment(deps.config.cniCacheDir, {
           kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result,

@@ -109,7 +109,7 @@ export function inspectNetwork (net: NetworkConfig): NetworkInspect {
     }),
     ipv6_enabled: subnetsOf(net).some(c => c.family === 6),
     internal: isInternal(net),
-    dns_enabled: false,
+    dns_enabled: net.plugins.some(p => p.type === 'dnsname'),
     labels: labelsOf(net),
     ipam_options: { driver: str(ipamOf(net)['type']) ?? '' },
   }

@@ -1,6 +1,9 @@
+import path from 'node:path'
+
 import { errorMessage, PodctlError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { NetworkConfig, PluginConf } from './cni-config.js'
+import { dirLockFor } from './dir-lock.js'
 import { execPlugin, findPlugin } from './plugin-exec.js'
 
 // What every plugin call of one container attachment shares.
@@ -13,10 +16,12 @@ export interface ChainContext {
   log: Logger
 }
 
-// CNI_ARGS for one network: a static IP goes only to the network that asked for it.
-export function cniArgsFor (staticIp?: string): [string, string][] {
+// CNI_ARGS for one network: a static IP goes only to the network that asked for it; the
+// container's name as K8S_POD_NAME, the key dnsname registers it under (as Podman passes it).
+export function cniArgsFor (staticIp?: string, containerName?: string): [string, string][] {
   const args: [string, string][] = [['IgnoreUnknown', '1']]
   if (staticIp !== undefined) args.push(['IP', staticIp])
+  if (containerName !== undefined) args.push(['K8S_POD_NAMESPACE', containerName], ['K8S_POD_NAME', containerName])
   return args
 }
 
@@ -30,19 +35,24 @@ function passesPrevResultOnDel (version: string): boolean {
   return major > 0 || minor >= 4
 }
 
-function pluginStdin (net: NetworkConfig, plugin: PluginConf, prevResult?: Record<string, unknown>): Record<string, unknown> {
+// runtimeConfig goes to a plugin only for the capabilities its conf declares (CNI conventions).
+function pluginStdin (net: NetworkConfig, plugin: PluginConf, prevResult?: Record<string, unknown>, runtime: Record<string, unknown> = {}): Record<string, unknown> {
+  const capabilities = (plugin as PluginConf & { capabilities?: Record<string, unknown> }).capabilities
   const conf: Record<string, unknown> = { ...plugin, name: net.name, cniVersion: net.cniVersion }
+  const wanted = Object.entries(runtime).filter(([k]) => capabilities?.[k] === true)
+  if (wanted.length > 0) conf['runtimeConfig'] = Object.fromEntries(wanted)
   if (prevResult !== undefined) conf['prevResult'] = prevResult
   return conf
 }
 
 // Runs ADD for every plugin of `net` in order, chaining prevResult. If one fails, runs DEL
 // for the whole list so nothing stays half set up, then rethrows the ADD error.
-export async function addNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string): Promise<Record<string, unknown>> {
+export async function addNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, runtime: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   let prev: Record<string, unknown> | undefined
   for (const plugin of net.plugins) {
     try {
-      prev = await execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'ADD', type: plugin.type, stdin: pluginStdin(net, plugin, prev) }) ?? prev
+      const stdin = pluginStdin(net, plugin, prev, runtime)
+      prev = await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'ADD', type: plugin.type, stdin })) ?? prev
     } catch (err) {
       const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev)
       for (const e of cleanup) ctx.log.warn(`cleaning up network ${net.name} after a failed ADD: ${errorMessage(e)}`)
@@ -71,12 +81,26 @@ export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname:
       continue
     }
     try {
-      await execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'DEL', type: plugin.type, stdin: pluginStdin(net, plugin, prev) })
+      const stdin = pluginStdin(net, plugin, prev)
+      await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'DEL', type: plugin.type, stdin }))
     } catch (err) {
       errors.push(err)
     }
   }
   return errors
+}
+
+// Where podctl locks each network's dnsname calls: outside the plugin's own dir, which the
+// plugin deletes with the network's last container.
+export const DNSNAME_LOCK_DIR = '/run/podctl/dnsname-locks'
+
+// dnsname is not safe under concurrent calls for one network (seen in the 16-process
+// attach test: two dnsmasq for one address, "Address already in use"; a config read
+// after a concurrent last DEL removed the dir). Its ADD and DEL run one at a time per
+// network, across processes (flock), as every other plugin runs freely.
+async function serialized<T> (net: NetworkConfig, plugin: PluginConf, ctx: ChainContext, fn: () => Promise<T>): Promise<T> {
+  if (plugin.type !== 'dnsname' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(net.name)) return await fn()
+  return await dirLockFor(path.join(DNSNAME_LOCK_DIR, net.name)).withLock('exclusive', fn, ctx.signal)
 }
 
 function callBase (ctx: ChainContext, ifname: string, cniArgs: string): Omit<Parameters<typeof execPlugin>[0], 'command' | 'type' | 'stdin'> {

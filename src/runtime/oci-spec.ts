@@ -28,6 +28,7 @@ export interface SpecInput {
   readOnlyRoot?: boolean
   tmpfs?: { destination: string, options: string[] }[]
   rlimits?: { type: string, soft: number, hard: number }[]
+  sysctl?: Record<string, string>
 }
 
 export const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm']
@@ -113,6 +114,7 @@ export function generateSpec (input: SpecInput): Record<string, unknown> {
     ],
     linux: {
       cgroupsPath: input.cgroupsPath,
+      ...(input.sysctl !== undefined && Object.keys(input.sysctl).length > 0 ? { sysctl: input.sysctl } : {}),
       namespaces: namespaceEntries(input.namespaces),
       resources: { devices: [{ allow: privileged, access: 'rwm' }] },
       maskedPaths: privileged ? [] : MASKED,

@@ -29,6 +29,7 @@ const create: PodctlCommand = {
     .option('gateway', { type: 'string', describe: 'IPv4 or IPv6 gateway for the subnet' })
     .option('ip-range', { type: 'string', describe: 'Allocate container IPs from this range (CIDR inside the subnet)' })
     .option('internal', { type: 'boolean', default: false, describe: 'Restrict external access from this network' })
+    .option('disable-dns', { type: 'boolean', default: false, describe: 'Disable name resolution between containers on this network (dnsname)' })
     .option('label', { type: 'string', describe: 'Set metadata on a network (key=value)' })
     .option('opt', { alias: 'o', type: 'string', describe: 'Driver options: parent=IF, mode=, mtu=' })
     .option('interface-name', { type: 'string', describe: 'Name of the bridge interface (parent for macvlan/ipvlan)' }),
@@ -41,6 +42,7 @@ const create: PodctlCommand = {
       gateways: strings(argv['gateway']),
       ipRanges: strings(argv['ip-range']),
       internal: argv['internal'] === true,
+      ...(argv['disable-dns'] === true ? { dns: false } : {}),
       labels: parseKeyValues(strings(argv['label']), 'label'),
       options: parseKeyValues(strings(argv['opt']), 'option'),
     }

@@ -76,6 +76,18 @@ export function createOciRuntime (opts: OciRuntimeOptions): OciRuntime {
       // Its own session: a terminal's Ctrl-C reaches podctl only, which forwards it (sig-proxy).
       return spawnProcess(binary, args, { stdio: [req.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'], detached: true })
     },
+    exec (req) {
+      const args = ['--root', root, '--log', req.runtimeLog, '--log-format', 'json', 'exec']
+      for (const e of req.env) args.push('--env', e)
+      if (req.cwd !== undefined) args.push('--cwd', req.cwd)
+      args.push('--user', `${req.user.uid}:${req.user.gid}`)
+      for (const g of req.user.additionalGids ?? []) args.push('--additional-gids', String(g))
+      if (req.detachPidFile !== undefined) args.push('--detach', '--pid-file', req.detachPidFile)
+      args.push('--', req.id, ...req.args)
+      log.debug(`${binary} ${args.join(' ')}`)
+      const detached = req.detachPidFile !== undefined
+      return spawnProcess(binary, args, { stdio: [req.interactive && !detached ? 'inherit' : 'ignore', detached ? 'ignore' : 'pipe', detached ? 'ignore' : 'pipe'], detached: true })
+    },
   }
 }
 

@@ -36,6 +36,20 @@ export interface RunRequest {
   interactive: boolean
 }
 
+// A process started in a running container (`exec`).
+export interface ExecRequest {
+  id: string
+  args: string[]
+  env: string[]
+  cwd?: string
+  user: { uid: number, gid: number, additionalGids?: number[] }
+  // The runtime's own error (JSON lines) goes here, not to the process's stderr.
+  runtimeLog: string
+  interactive: boolean
+  // Detached: the runtime returns once the process runs; its PID is written here.
+  detachPidFile?: string
+}
+
 // The runc/crun CLI, one container root. Every method is one or a few runtime execs with an
 // argument array and a bounded timeout; "already gone" counts as success where it can.
 export interface OciRuntime {
@@ -55,4 +69,7 @@ export interface OciRuntime {
   // Spawns `run` with the container's stdout/stderr as pipes; never timed out or aborted
   // (it lasts as long as the container; signals reach it through the caller's proxy).
   run (req: RunRequest): SpawnedProcess
+  // Spawns `exec`: the process's stdout/stderr as pipes (detached: /dev/null), stdin from
+  // podctl's when interactive. Its exit status is the process's.
+  exec (req: ExecRequest): SpawnedProcess
 }

@@ -67,7 +67,7 @@ test('a live process: no exit code, and the wait times out; a reaped one: exited
 function fakeRuntime (calls: string[]): OciRuntime {
   const no = (): never => { throw new Error('Assertion failed: not used here') }
   return {
-    binary: 'fake', create: no, start: no, list: no, run: no,
+    binary: 'fake', create: no, start: no, list: no, run: no, exec: no,
     state: async id => { calls.push(`state ${id}`); return undefined },
     kill: async (id, sig) => { calls.push(`kill ${id} ${sig}`) },
     delete: async id => { calls.push(`delete ${id}`) },

@@ -1,5 +1,6 @@
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { createCommand } from './create.js'
+import { execCommand } from './exec.js'
 import { graphCommand } from './graph.js'
 import { imageGroup, imagesCommand, rmiCommand } from './image.js'
 import { inspectCommand } from './inspect.js'
@@ -19,7 +20,7 @@ import { waitCommand } from './wait.js'
 import { infoCommand, versionCommand } from './version.js'
 import { existsCommand } from '../exists-command.js'
 
-const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand, waitCommand]
+const containerCommands: PodctlCommand[] = [psCommand, rmCommand, createCommand, runCommand, startCommand, stopCommand, killCommand, inspectCommand, logsCommand, waitCommand, execCommand]
 
 // The command tree. `podctl container <cmd>` aliases every container command, as in Podman.
 export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [

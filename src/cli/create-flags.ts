@@ -44,6 +44,7 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'mount', type: 'string', array: true, describe: 'Attach a filesystem mount: type=volume|bind,source=…,destination=…[,ro]' },
   { name: 'volumes-from', type: 'string', array: true, describe: 'Mount volumes from the specified container(s)' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit' },
+  { name: 'tty', alias: ['t'], type: 'boolean', describe: 'Allocate a pseudo-TTY (not supported by podctl yet)' },
 ]
 
 export function withFlags (y: Argv, flags: Flag[]): Argv {
@@ -96,6 +97,7 @@ const strings = (v: unknown): string[] => v === undefined ? [] : (Array.isArray(
 const optional = (v: unknown): string | undefined => v === undefined ? undefined : String(v)
 
 export function toCreateOptions (argv: Args, positionals: string[]): CreateContainerOptions {
+  if (argv['tty'] === true) throw invalidArgument('-t/--tty: podctl cannot allocate a terminal yet; run without -t (stdin with -i still works)')
   const [image, ...command] = positionals
   if (image === undefined || image === '') throw invalidArgument('requires at least 1 arg(s), only received 0')
   const o: CreateContainerOptions = {

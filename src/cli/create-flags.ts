@@ -44,7 +44,7 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'mount', type: 'string', array: true, describe: 'Attach a filesystem mount: type=volume|bind,source=…,destination=…[,ro]' },
   { name: 'volumes-from', type: 'string', array: true, describe: 'Mount volumes from the specified container(s)' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit' },
-  { name: 'tty', alias: ['t'], type: 'boolean', describe: 'Allocate a pseudo-TTY (not supported by podctl yet)' },
+  { name: 'tty', alias: ['t'], type: 'boolean', describe: 'Allocate a pseudo-TTY for container' },
 ]
 
 export function withFlags (y: Argv, flags: Flag[]): Argv {
@@ -97,7 +97,6 @@ const strings = (v: unknown): string[] => v === undefined ? [] : (Array.isArray(
 const optional = (v: unknown): string | undefined => v === undefined ? undefined : String(v)
 
 export function toCreateOptions (argv: Args, positionals: string[]): CreateContainerOptions {
-  if (argv['tty'] === true) throw invalidArgument('-t/--tty: podctl cannot allocate a terminal yet; run without -t (stdin with -i still works)')
   const [image, ...command] = positionals
   if (image === undefined || image === '') throw invalidArgument('requires at least 1 arg(s), only received 0')
   const o: CreateContainerOptions = {
@@ -116,7 +115,7 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
       capAdd: strings(argv['cap-add']), capDrop: strings(argv['cap-drop']), tmpfs: strings(argv['tmpfs']), ulimits: strings(argv['ulimit']),
       addHosts: strings(argv['add-host']), dns: strings(argv['dns']), dnsSearch: strings(argv['dns-search']), dnsOptions: strings(argv['dns-option']),
       networkAliases: strings(argv['network-alias']),
-      privileged: argv['privileged'] === true, readOnly: argv['read-only'] === true, init: argv['init'] === true,
+      privileged: argv['privileged'] === true, readOnly: argv['read-only'] === true, init: argv['init'] === true, tty: argv['tty'] === true,
       ...(argv['user'] === undefined ? {} : { user: String(argv['user']) }),
       ...(argv['workdir'] === undefined ? {} : { workdir: String(argv['workdir']) }),
       ...(argv['entrypoint'] === undefined ? {} : { entrypoint: String(argv['entrypoint']) }),

@@ -24,6 +24,8 @@ export interface ExecOptions {
   user?: string
   interactive?: boolean
   detach?: boolean
+  // -t: a pty made by the runtime on podctl's own terminal (foreground only).
+  tty?: boolean
 }
 
 export interface ExecIo {
@@ -58,7 +60,8 @@ export async function execInContainer (host: Host, c: ContainerRecord, o: ExecOp
   const pidFile = o.detach === true ? path.join(dir, `${sessionId}.pid`) : undefined
   try {
     const { child, closed } = runtimeFor(host).exec({
-      id: c.id, args: o.command, env, cwd, user, runtimeLog, interactive: o.interactive === true, ...(pidFile === undefined ? {} : { detachPidFile: pidFile }),
+      id: c.id, args: o.command, env, cwd, user, runtimeLog, interactive: o.interactive === true, terminal: o.tty === true && pidFile === undefined,
+      ...(pidFile === undefined ? {} : { detachPidFile: pidFile }),
     })
     // The runtime prints its own failure to start the process on stderr too: stderr is held
     // for the first moments (or until stdout shows the process runs), so that this text

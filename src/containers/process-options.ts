@@ -28,6 +28,8 @@ export interface ProcessOptions {
   restart: RestartPolicy
   entrypoint?: string[]
   networkAliases: string[]
+  // -t: the process gets a pty (terminal: true in the spec).
+  tty: boolean
 }
 
 export interface TmpfsMount { destination: string, options: string[] }
@@ -53,6 +55,7 @@ export interface ProcessOptionsInput {
   // --entrypoint as given: a JSON array, or one string (the whole entrypoint, as in Podman).
   entrypoint?: string
   networkAliases?: string[]
+  tty?: boolean
 }
 
 export function parseProcessOptions (i: ProcessOptionsInput): ProcessOptions {
@@ -70,6 +73,7 @@ export function parseProcessOptions (i: ProcessOptionsInput): ProcessOptions {
     dnsOptions: (i.dnsOptions ?? []).filter(Boolean).map(parseDnsOption),
     restart: parseRestart(i.restart),
     networkAliases: (i.networkAliases ?? []).flatMap(a => a.split(',')).filter(Boolean).map(a => parseAlias(a, '--network-alias')),
+    tty: i.tty === true,
   }
   if (i.user !== undefined) o.user = parseUser(i.user)
   if (i.workdir !== undefined) o.workdir = parseWorkdir(i.workdir)
@@ -244,5 +248,6 @@ export function processOptionsFrom (raw: unknown): ProcessOptions {
     dns: strs(r.dns), dnsSearch: strs(r.dnsSearch), dnsOptions: strs(r.dnsOptions),
     restart: typeof r.restart?.name === 'string' ? { name: r.restart.name, maximumRetryCount: Number(r.restart.maximumRetryCount) || 0 } : d.restart,
     networkAliases: strs(r.networkAliases),
+    tty: r.tty === true,
   }
 }

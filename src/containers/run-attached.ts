@@ -11,6 +11,7 @@ import { runtimeError } from '../runtime/conmon.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
+import { readConfig } from './container-config.js'
 import { runtimeFor } from './host-runtime.js'
 import { ociStartError } from './oci-errors.js'
 import { proxySignals } from './signal-proxy.js'
@@ -82,7 +83,8 @@ async function spawnRuntimeRun (host: Host, fresh: ContainerRecord, io: AttachIo
   const { bundle, pidFile } = await writeBundle(host, fresh)
   const runcLog = path.join(bundle, 'runtime.log')
   fs.rmSync(runcLog, { force: true })
-  const { child, closed } = runtimeFor(host).run({ id: fresh.id, bundle, pidFile, runtimeLog: runcLog, interactive: io.interactive })
+  const terminal = readConfig(fresh).process.tty
+  const { child, closed } = runtimeFor(host).run({ id: fresh.id, bundle, pidFile, runtimeLog: runcLog, interactive: io.interactive, terminal })
   const log = new K8sFileWriter(paths.containerLog(host.config, fresh.id))
   let started = false
   const held: [LogStream, Buffer][] = []

@@ -93,7 +93,7 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
   const spec = generateSpec({
     id: c.id, hostname: cfg.hostname, args: opts.init ? [INIT_PATH, '--', ...c.command] : c.command, env: cfg.env, cwd: cfg.cwd, rootfs, namespaces,
     binds: [...etc, ...init, ...userMounts], cgroupsPath: `podctl-${c.id}`,
-    user, capabilities: capabilitySet(opts, ownBoundingSet()), privileged: opts.privileged, readOnlyRoot: opts.readOnly,
+    user, capabilities: capabilitySet(opts, ownBoundingSet()), terminal: opts.tty, privileged: opts.privileged, readOnlyRoot: opts.readOnly,
     tmpfs: [...readOnlyTmpfs, ...opts.tmpfs], rlimits: opts.ulimits,
     // Podman's default: ping (ICMP sockets) for every group, without CAP_NET_RAW.
     ...(namespaces.network.mode === 'host' ? {} : { sysctl: { 'net.ipv4.ping_group_range': '0 0' } }),
@@ -194,7 +194,7 @@ async function launch (host: Host, c: ContainerRecord): Promise<ContainerRecord>
   const runtime = runtimeFor(host)
   let monitor: MonitorIdentity | undefined
   try {
-    const created = await runtime.create(createRequestFor(host, c))
+    const created = await runtime.create({ ...createRequestFor(host, c), terminal: readConfig(c).process.tty })
     monitor = created.monitor
     await runtime.start(c.id)
     recordStarted(host, c, created.pid, { monitor })

@@ -40,6 +40,8 @@ export interface ConmonRequest {
   logSizeMax?: number
   exitDir: string
   logLevel: LogLevel
+  // -t: conmon allocates the console socket and keeps the pty master.
+  terminal?: boolean
 }
 
 const CONMON_LEVEL: Record<LogLevel, string> = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' }
@@ -67,5 +69,6 @@ export function conmonArgs (r: ConmonRequest): string[] {
     '--log-level', CONMON_LEVEL[r.logLevel],
     '--syslog',
     '--conmon-pidfile', r.conmonPidFile,
+    ...(r.terminal === true ? ['-t'] : []),
   ]
 }

@@ -74,6 +74,7 @@ export function createOciRuntime (opts: OciRuntimeOptions): OciRuntime {
       const args = ['--root', root, '--log', req.runtimeLog, '--log-format', 'json', 'run', '--bundle', req.bundle, '--pid-file', req.pidFile, req.id]
       log.debug(`${binary} ${args.join(' ')}`)
       // Its own session: a terminal's Ctrl-C reaches podctl only, which forwards it (sig-proxy).
+      if (req.terminal === true) return spawnProcess(binary, args, { stdio: 'inherit', detached: true })
       return spawnProcess(binary, args, { stdio: [req.interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'], detached: true })
     },
     exec (req) {
@@ -83,9 +84,11 @@ export function createOciRuntime (opts: OciRuntimeOptions): OciRuntime {
       args.push('--user', `${req.user.uid}:${req.user.gid}`)
       for (const g of req.user.additionalGids ?? []) args.push('--additional-gids', String(g))
       if (req.detachPidFile !== undefined) args.push('--detach', '--pid-file', req.detachPidFile)
+      if (req.terminal === true && req.detachPidFile === undefined) args.push('--tty')
       args.push('--', req.id, ...req.args)
       log.debug(`${binary} ${args.join(' ')}`)
       const detached = req.detachPidFile !== undefined
+      if (req.terminal === true && !detached) return spawnProcess(binary, args, { stdio: 'inherit', detached: true })
       return spawnProcess(binary, args, { stdio: [req.interactive && !detached ? 'inherit' : 'ignore', detached ? 'ignore' : 'pipe', detached ? 'ignore' : 'pipe'], detached: true })
     },
   }

@@ -24,6 +24,8 @@ export interface CreateRequest {
   exitDir: string
   exitFile: string
   logLevel: LogLevel
+  // -t: conmon holds the pty (it receives the master on its own console socket).
+  terminal?: boolean
 }
 
 // A foreground `run`: the runtime is podctl's child and the parent of the container's init.
@@ -34,6 +36,9 @@ export interface RunRequest {
   runtimeLog: string
   // The container reads podctl's stdin; otherwise /dev/null.
   interactive: boolean
+  // -t: the runtime makes the pty and proxies it to its own stdio, which is podctl's
+  // (the user's terminal): raw mode, window size and output are the runtime's.
+  terminal?: boolean
 }
 
 // A process started in a running container (`exec`).
@@ -48,6 +53,8 @@ export interface ExecRequest {
   interactive: boolean
   // Detached: the runtime returns once the process runs; its PID is written here.
   detachPidFile?: string
+  // -t (foreground only): as RunRequest.terminal.
+  terminal?: boolean
 }
 
 // The runc/crun CLI, one container root. Every method is one or a few runtime execs with an

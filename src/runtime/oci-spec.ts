@@ -29,6 +29,8 @@ export interface SpecInput {
   tmpfs?: { destination: string, options: string[] }[]
   rlimits?: { type: string, soft: number, hard: number }[]
   sysctl?: Record<string, string>
+  // A pty for the process (the runtime hands its master to a console socket).
+  terminal?: boolean
 }
 
 export const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm']
@@ -96,7 +98,7 @@ export function generateSpec (input: SpecInput): Record<string, unknown> {
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      terminal: input.terminal === true,
       user: input.user ?? { uid: 0, gid: 0 },
       args: input.args,
       env: input.env,

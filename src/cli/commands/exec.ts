@@ -9,7 +9,7 @@ import { contextFor, HelpRequested, renderCreateHelp, reparseArgs, withFlags } f
 
 const EXEC_FLAGS = [
   { name: 'interactive', alias: ['i'], type: 'boolean' as const, describe: 'Keep STDIN open even if not attached' },
-  { name: 'tty', alias: ['t'], type: 'boolean' as const, describe: 'Allocate a pseudo-TTY (not supported by podctl yet)' },
+  { name: 'tty', alias: ['t'], type: 'boolean' as const, describe: 'Allocate a pseudo-TTY' },
   { name: 'detach', alias: ['d'], type: 'boolean' as const, describe: 'Run the exec session in detached mode (backgrounded)' },
   { name: 'env', alias: ['e'], type: 'string' as const, array: true, describe: 'Set environment variables' },
   { name: 'env-file', type: 'string' as const, array: true, describe: 'Read in a file of environment variables' },
@@ -23,7 +23,9 @@ const strings = (v: unknown): string[] => v === undefined ? [] : (Array.isArray(
 // Podman's exec exit codes: the process's status; 125 for podctl's own errors; 126/127
 // when the runtime cannot invoke / cannot find the command.
 async function exec (ctx: CommandContext, args: Args, positionals: string[]): Promise<CommandResult> {
-  if (args['tty'] === true) throw invalidArgument('exec -t/--tty: podctl cannot allocate a terminal yet; run without -t (stdin with -i still works)')
+  if (args['tty'] === true && args['detach'] !== true && process.stdin.isTTY !== true) {
+    throw invalidArgument('exec -t/--tty: the input device is not a TTY (podctl\'s -t uses the terminal it runs in); run without -t')
+  }
   const latest = args['latest'] === true
   const [ref, ...command] = latest ? ['', ...positionals] : positionals
   if (!latest && (ref === undefined || ref === '')) throw invalidArgument('exec requires the name or ID of a container or the --latest flag')
@@ -31,7 +33,7 @@ async function exec (ctx: CommandContext, args: Args, positionals: string[]): Pr
   await observeContainers(ctx)
   const [target] = selectContainers(ctx, { refs: latest ? [] : [ref!], latest, onMissing: 'throw', wording: 'lookup' }).targets
   if (target === undefined) throw invalidArgument('no container to exec in')
-  const o: ExecOptions = { command, env: strings(args['env']), envFiles: strings(args['env-file']), interactive: args['interactive'] === true, detach: args['detach'] === true }
+  const o: ExecOptions = { command, env: strings(args['env']), envFiles: strings(args['env-file']), interactive: args['interactive'] === true, detach: args['detach'] === true, tty: args['tty'] === true }
   if (args['workdir'] !== undefined) o.workdir = String(args['workdir'])
   if (args['user'] !== undefined) o.user = String(args['user'])
   const streams = streamsOf(ctx)

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder'
 
-import { createContainerWithPod, createHostBackend, removeAutoRemoved, runAttached, startContainer } from '../../index.js'
+import { createContainerWithPod, createHostBackend, invalidArgument, removeAutoRemoved, runAttached, startContainer } from '../../index.js'
 import type { ContainerRecord } from '../../index.js'
 import type { Args, CommandResult, CommandStreams, PodctlCommand } from '../command.js'
 import { streamsOf } from '../command.js'
@@ -18,12 +18,18 @@ const RUN_FLAGS = [
 // when the runtime cannot invoke / cannot find the command.
 const startFailed = (err: unknown): CommandResult => ({ errors: [err], exitPolicy: 'invoke' })
 
+// An attached -t makes its pty through the runtime on podctl's own terminal.
+function checkTerminal (word: string): void {
+  if (process.stdin.isTTY !== true) throw invalidArgument(`${word} -t/--tty: the input device is not a TTY (podctl's -t uses the terminal it runs in); run without -t, or detached with -d`)
+}
+
 async function autoRemove (ctx: CommandContext, c: ContainerRecord): Promise<void> {
   if (c.autoRemove) await removeAutoRemoved(ctx, [c.id], ctx.removalBackend ?? createHostBackend)
 }
 
 async function run (ctx: CommandContext, argv: Args, streams: CommandStreams): Promise<CommandResult> {
   const { args, options } = parseCreateCommand(ctx, argv, 'run', RUN_FLAGS)
+  if (options.process?.tty === true && args['detach'] !== true) checkTerminal('run')
   let c: ContainerRecord
   try {
     c = await createContainerWithPod(ctx, options)

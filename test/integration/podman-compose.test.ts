@@ -79,6 +79,10 @@ test('up -d, ps, logs (names resolve between services), down, up -d again (the v
     const ps = await compose(dir, wrapper, project, 'ps')
     assert.match(ps.stdout, new RegExp(`Up .*${project}_db_1`))
     assert.match(ps.stdout, new RegExp(`Up .*${project}_web_1`))
+    // exec -T (no tty: podman-compose passes --interactive --env … and the service's environment).
+    const ex = await compose(dir, wrapper, project, 'exec', '-T', 'web', 'sh', '-c', 'echo "exec sees $GREETING"; nslookup db >/dev/null && echo resolved')
+    assert.is(ex.code, 0, ex.stdout + ex.stderr)
+    assert.match(ex.stdout, /exec sees hello\nresolved\n/)
     const labels = JSON.parse((await cli('inspect', '--format', 'json', `${project}_db_1`)).stdout) as { Config: { Labels: Record<string, string> } }[]
     assert.is(labels[0]!.Config.Labels['tier'], 'backend')
     assert.is(labels[0]!.Config.Labels['io.podman.compose.project'], project)

@@ -7,6 +7,7 @@ import { dependenciesOf } from '../graph/dependency-graph.js'
 import type { Host } from '../host.js'
 import type { ProcessIdentity } from '../state/claims.js'
 import { currentProcess } from '../state/claims.js'
+import { GroupCommit } from '../state/group-commit.js'
 import { getPod } from '../state/pod-rows.js'
 import type { RemovalBackend } from './backend.js'
 import { deleteEmptyPodRow } from './delete-rows.js'
@@ -75,6 +76,7 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
     host, backend: opts.backend, state, me: opts.identity ?? currentProcess(), timeoutSec: opts.timeoutSec,
     removeVolumes: prep.request.volumes, volumesOf: prep.volumesOf, podTargets: new Set(prep.pods.keys()),
     claimWaitMs: opts.claimWaitMs ?? 120_000, claimPollMs: opts.claimPollMs ?? 50, containers: prep.containers, emit,
+    commit: new GroupCommit(host.store),
   }
   const limit = pLimit(opts.maxWorkers ?? defaultMaxWorkers())
   let inflight = 0

@@ -6,6 +6,7 @@ import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import type { ProcessIdentity } from '../state/claims.js'
 import { claimContainer } from '../state/claims.js'
+import type { GroupCommit } from '../state/group-commit.js'
 import type { ContainerRecord } from '../state/types.js'
 import type { RemovalBackend } from './backend.js'
 import { deleteContainerRows } from './delete-rows.js'
@@ -29,6 +30,8 @@ export interface StepContext {
   // The records read when the run was planned.
   containers: ReadonlyMap<string, ContainerRecord>
   emit: (container: string, step: RemovalStep, error?: string) => void
+  // Claims and deletes of one run share commits (one per turn of the event loop).
+  commit: GroupCommit
 }
 
 export type StepResult =
@@ -68,10 +71,10 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   }
   emit(id, 'volumes-removed')
   await faultPoint('deleted', c, signal)
-  const rows = await ctx.state.withVolumes(volumes, isUnused => deleteContainerRows(host.store, id, c.podId, {
+  const rows = await ctx.state.withVolumes(volumes, isUnused => ctx.commit.run(() => deleteContainerRows(host.store, id, c.podId, {
     removePod: c.podId !== null && ctx.podTargets.has(c.podId),
     volumes: volumes.filter(isUnused),
-  }))
+  })))
   if (c.cidfile !== null) removeFileIfPresent(c.cidfile)
   emit(id, 'deleted')
   if (rows.podDeleted && c.podId !== null) {
@@ -92,7 +95,7 @@ async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
   let owner: number | undefined
   for (;;) {
     checkAborted(ctx.host.signal, id)
-    const r = claimContainer(ctx.host.store, id as ContainerId, ctx.me)
+    const r = await ctx.commit.run(() => claimContainer(ctx.host.store, id as ContainerId, ctx.me))
     if (r.kind === 'gone') return { gone: true, removedBy: owner }
     if (r.kind === 'depended') throw lateDependents(id, r.dependents)
     if (r.kind === 'claimed') {

@@ -61,12 +61,14 @@ export function parseTemplate (src: string, name: string): Node[] {
     if (close < 0) throw invalidArgument(`template: ${name}:1: unclosed action`)
     let text = src.slice(pos, open)
     let inner = src.slice(open + 2, close)
-    if (inner.startsWith('-') && /^-\s/.test(inner)) { text = text.replace(/\s+$/, ''); inner = inner.slice(1) }
+    let innerAt = open + 2
+    if (inner.startsWith('-') && /^-\s/.test(inner)) { text = text.replace(/\s+$/, ''); inner = inner.slice(1); innerAt++ }
     let next = close + 2
     if (/\s-$/.test(inner)) { inner = inner.slice(0, -1); next += (/^\s*/.exec(src.slice(next))?.[0].length ?? 0) }
     if (text !== '') out().push({ kind: 'text', text })
     pos = next
-    const col = open + 2
+    // Columns count from the start of the line, as Go's: past any space after "{{".
+    const col = innerAt + (/^\s*/.exec(inner)?.[0].length ?? 0)
     const body = inner.trim()
     const word = /^(range|if|with|else|end)\b\s*(.*)$/s.exec(body)
     if (word === null) { out().push({ kind: 'print', pipe: parsePipeline(body, col, name) }); continue }
@@ -78,7 +80,7 @@ export function parseTemplate (src: string, name: string): Node[] {
       if (top === undefined || top.inElse) throw invalidArgument(`template: ${name}:1: unexpected {{else}}`)
       top.inElse = true
     } else {
-      const node = { kind: kw as 'range' | 'if' | 'with', pipe: parsePipeline(rest, col, name), body: [] as Node[], otherwise: [] as Node[] }
+      const node = { kind: kw as 'range' | 'if' | 'with', pipe: parsePipeline(rest, col + body.length - rest.length, name), body: [] as Node[], otherwise: [] as Node[] }
       out().push(node)
       stack.push({ node, inElse: false })
     }

@@ -45,6 +45,11 @@ test('unknown fields and functions, bad syntax: Podman-style errors with exit 12
   const cases: [string, RegExp][] = [
     ['{{.Nope}}', /^template: inspect:1:2: executing "inspect" at <\.Nope>: can't evaluate field Nope in type \*define\.InspectContainerData$/],
     ['{{.State.Nope}}', /can't evaluate field Nope in type State$/],
+    // Go counts the column from the line's start, at the field itself.
+    ['{{ .Nope }}', /^template: inspect:1:3: executing "inspect" at <\.Nope>/],
+    ['ab{{.Nope}}', /^template: inspect:1:4: executing "inspect" at <\.Nope>/],
+    ['{{if .Nope}}x{{end}}', /^template: inspect:1:5: executing "inspect" at <\.Nope>/],
+    ['{{- .Nope}}', /^template: inspect:1:4: executing "inspect" at <\.Nope>/],
     ['{{nope .Name}}', /^template: inspect:1: function "nope" not defined$/],
     ['{{.Name', /^template: inspect:1: unclosed action$/],
     ['{{range .Cmd}}x', /^template: inspect:1: unexpected EOF$/],

@@ -12,7 +12,6 @@ import { PODCTL_LAUNCHER, runPodctl } from '../helpers/cli.js'
 import type { CliRun } from '../helpers/cli.js'
 import { withTestHost } from '../helpers/container-cleanup.js'
 import { hostArgs } from '../helpers/host.js'
-import type { TestHost } from '../helpers/host.js'
 
 const test = suite('podman-compose (Debian\'s 1.0.3, the real client) drives podctl')
 

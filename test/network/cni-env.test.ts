@@ -70,9 +70,14 @@ test('create writes a CNI 1.0.0 bridge conflist with host-local IPAM under the c
           ipam: { type: 'host-local', ranges: [[{ subnet: '10.150.3.0/24', gateway: '10.150.3.1', rangeStart: '10.150.3.128', rangeEnd: '10.150.3.254' }]], dataDir: path.join(s.paths.cniCacheDir, 'networks'), routes: [{ dst: '0.0.0.0/0' }] },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
+        // The dnsname plugin and dnsmasq are installed by scripts/install-deps.sh.
+        { type: 'dnsname', domainName: 'dns.podman', capabilities: { aliases: true } },
       ],
     })
     const inspect = JSON.parse((await cli(s, ['network', 'inspect', 'web'])).stdout) as Record<string, unknown>[]
+    assert.is(inspect[0]!['dns_enabled'], true)
+    assert.is((await cli(s, ['network', 'create', '--disable-dns', '--interface-name', 'ptbr1', 'nodns'])).code, 0)
+    assert.equal((readJson(path.join(s.paths.cniConfigDir, 'podctl-nodns.conflist'))['plugins'] as { type: string }[]).map(p => p.type), ['bridge', 'portmap'])
     assert.equal(inspect[0]!['subnets'], [{ subnet: '10.150.3.0/24', gateway: '10.150.3.1', lease_range: { start_ip: '10.150.3.128', end_ip: '10.150.3.254' } }])
     assert.is(inspect[0]!['id'], '' + (await s.cniEnv().inspect('web')).id)
     assert.is((inspect[0]!['id'] as string).length, 64)

@@ -71,15 +71,32 @@ async function unpackBlob (host: Host, blob: LayerBlob, dir: string): Promise<nu
   const writer = createLayerWriter(dir)
   const parser = new TarParser(writer)
   const tap = new Transform({ transform (chunk: Buffer, _e, cb) { compressed.update(chunk); cb(null, chunk) } })
+  // The writer's own error (an escaping entry, say), not the abort it causes upstream.
+  let failure: unknown
   const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       uncompressed.update(chunk)
       size += chunk.length
-      parser.push(chunk)
+      try { parser.push(chunk) } catch (err) { failure = err; throw err }
     }
   }
-  const kind = sniff(blob.file)
-  const input = fs.createReadStream(blob.file, { highWaterMark: 1 << 20 })
+  try {
+    await decompressInto(host, blob.file, tap, consume)
+  } catch (err) {
+    throw failure ?? err
+  }
+  parser.finish()
+  writer.close()
+  const got = `sha256:${compressed.digest('hex')}`
+  if (got !== blob.digest) throw new Error(`blob digest mismatch: expected ${blob.digest}, got ${got}`)
+  const diff = `sha256:${uncompressed.digest('hex')}`
+  if (diff !== blob.diffId) throw new Error(`layer diff ID mismatch: expected ${blob.diffId}, got ${diff}`)
+  return size
+}
+
+async function decompressInto (host: Host, file: string, tap: Transform, consume: (source: AsyncIterable<Buffer>) => Promise<void>): Promise<void> {
+  const kind = sniff(file)
+  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 })
   if (kind === 'gzip') await pipeline(input, tap, zlib.createGunzip(), consume)
   else if (kind === 'tar') await pipeline(input, tap, consume)
   else {
@@ -90,13 +107,6 @@ async function unpackBlob (host: Host, blob: LayerBlob, dir: string): Promise<nu
     if (exit.spawnError !== undefined) throw new Error(`zstd: ${exit.spawnError.message}`)
     if (exit.exitCode !== 0) throw new Error(`zstd: ${stderr.trim() || `exit status ${String(exit.exitCode)}`}`)
   }
-  parser.finish()
-  writer.close()
-  const got = `sha256:${compressed.digest('hex')}`
-  if (got !== blob.digest) throw new Error(`blob digest mismatch: expected ${blob.digest}, got ${got}`)
-  const diff = `sha256:${uncompressed.digest('hex')}`
-  if (diff !== blob.diffId) throw new Error(`layer diff ID mismatch: expected ${blob.diffId}, got ${diff}`)
-  return size
 }
 
 // Unpacks the layer unless it is present. It is built in a temp dir and renamed into place

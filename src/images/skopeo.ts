@@ -43,7 +43,10 @@ export function skopeoMessage (stderr: string): string {
 
 // skopeo copy SRC DEST; its progress lines are returned. A failure carries skopeo's message.
 export async function skopeoCopy (host: Host, src: string, dest: string, o: CopyOptions): Promise<string> {
-  const args = ['copy', '--retry-times', '0']
+  // skopeo 1.9 does not read CONTAINERS_REGISTRIES_CONF itself; Podman does, so podctl
+  // hands it on.
+  const conf = process.env['CONTAINERS_REGISTRIES_CONF']
+  const args = [...(conf === undefined || conf === '' ? [] : ['--registries-conf', conf]), 'copy', '--retry-times', '0']
   if (o.remote === 'src') {
     if (o.tlsVerify === false) args.push('--src-tls-verify=false')
     if (o.authfile !== undefined) args.push('--src-authfile', o.authfile)

@@ -143,3 +143,23 @@ export function tarOfDir (dir: string, file: string): string {
   run('tar', ['-cf', file, '-C', dir, '--numeric-owner', '--xattrs', '.'])
   return file
 }
+
+// Runs fn with a fresh registry, stopped (by PID) and removed afterwards even on failure.
+export async function withRegistry<T> (fn: (r: LocalRegistry) => Promise<T>): Promise<T> {
+  const r = await startRegistry()
+  try {
+    return await fn(r)
+  } finally {
+    await r.stop()
+  }
+}
+
+// Runs fn with an image builder whose dir is removed afterwards.
+export async function withImage<T> (fn: (b: OciImageBuilder) => Promise<T>): Promise<T> {
+  const b = new OciImageBuilder()
+  try {
+    return await fn(b)
+  } finally {
+    b.remove()
+  }
+}

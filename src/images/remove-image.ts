@@ -27,8 +27,8 @@ export function matchedName (i: ImageRecord, ref: string): string | undefined {
 // `rmi REF`, Podman's rules: a name of an image with other names is only untagged; the
 // last name, an ID or a digest deletes the image, refused while containers use it (force:
 // their rows are detached; their layers stay until their storage goes) and refused by ID
-// for an image with several names unless force. Layers and blobs nothing else uses go.
-export async function removeImage (host: Host, ref: string, force = false): Promise<ImageRemoval> {
+// for an image with several names unless force (or rmi -a, which means every image). Layers and blobs nothing else uses go.
+export async function removeImage (host: Host, ref: string, force = false, all = false): Promise<ImageRemoval> {
   const { store } = host
   const decided = store.write(() => {
     const image = resolveImage(store, ref)
@@ -38,7 +38,7 @@ export async function removeImage (host: Host, ref: string, force = false): Prom
       removeImageName(store, image.id, name)
       return { image, untagged: [name], deleted: false, users: [] as string[] }
     }
-    if (name === undefined && names.length > 1 && !force) {
+    if (name === undefined && names.length > 1 && !force && !all) {
       throw new PodctlError('INVALID_ARGUMENT', `unable to delete image "${image.id}" by ID with more than one tag ([${names.join(' ')}]): please force removal`)
     }
     const users = listImageUsers(store, image.id)

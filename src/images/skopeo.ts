@@ -18,6 +18,7 @@ export interface CopyOptions {
   sharedBlobDir?: string
   // Which side the tls/auth options are for.
   remote: 'src' | 'dest'
+  extraArgs?: string[]
 }
 
 export function platformArgs (platform: string | undefined): string[] {
@@ -55,7 +56,7 @@ export async function skopeoCopy (host: Host, src: string, dest: string, o: Copy
     if (o.authfile !== undefined) args.push('--dest-authfile', o.authfile)
   }
   if (o.sharedBlobDir !== undefined) args.push(o.remote === 'src' ? '--dest-shared-blob-dir' : '--src-shared-blob-dir', o.sharedBlobDir)
-  args.push(...platformArgs(o.platform), src, dest)
+  args.push(...platformArgs(o.platform), ...(o.extraArgs ?? []), src, dest)
   try {
     const { stdout } = await runProcess('skopeo', args, { timeoutMs: COPY_TIMEOUT_MS, signal: host.signal })
     return stdout

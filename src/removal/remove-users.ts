@@ -72,7 +72,7 @@ export async function removeImages (host: Host, refs: readonly string[], force: 
         const untagOnly = matchedName(image, ref) !== undefined && (image.names ?? []).length > 1
         if (!untagOnly) await removeUsingContainers(host, containersUsingImage(host.store, image.id), `image ${ref}`, opts)
       }
-      const r = await removeImage(host, ref, force)
+      const r = await removeImage(host, ref, force, opts.all === true)
       out.lines.push(...r.untagged.map(n => `Untagged: ${n}`))
       if (r.deleted) {
         out.lines.push(`Deleted: ${r.image.id}`)

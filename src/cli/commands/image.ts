@@ -1,4 +1,4 @@
-import { humanDuration, humanSize, imageListJson, importImage, inspectImages, listImagesMatching, PodctlError, pruneImages, pullImage, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
+import { humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, pullImage, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
 import type { ImageRecord } from '../../index.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, streamsOf, wantsJson } from '../command.js'
@@ -38,6 +38,37 @@ const pullCommand: PodctlCommand = {
       ...(argv['quiet'] === true ? {} : { progress: (line: string) => stderr(`${line}\n`) }),
     })
     return { stdout: `${image.id}\n` }
+  },
+}
+
+const loadCommand: PodctlCommand = {
+  command: 'load',
+  describe: 'Load images from a docker-archive or oci-archive tarball (gzip-compressed or not)',
+  examples: [['podctl load -i busybox.tar', 'the archive\'s images with their tags']],
+  builder: y => y
+    .option('input', { alias: 'i', type: 'string', describe: 'Read from the archive file (default: stdin)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Suppress the output' }),
+  async run (ctx, argv) {
+    const input = typeof argv['input'] === 'string' ? { file: argv['input'] } : { stream: process.stdin }
+    const { names } = await loadImages(ctx, input)
+    return { stdout: argv['quiet'] === true ? '' : renderLines(names.map(n => `Loaded image: ${n}`)) }
+  },
+}
+
+const saveCommand: PodctlCommand = {
+  command: 'save <images..>',
+  describe: 'Save an image to a docker-archive or oci-archive tarball',
+  examples: [['podctl save -o busybox.tar busybox', 'a docker-archive Podman and Docker load']],
+  builder: y => y.positional('images', { type: 'string', array: true })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write to the file' })
+    .option('format', { type: 'string', default: 'docker-archive', describe: 'docker-archive or oci-archive' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Suppress the output' }),
+  async run (ctx, argv) {
+    const format = String(argv['format'])
+    if (format !== 'docker-archive' && format !== 'oci-archive') throw invalidArgument(`unsupported format "${format}": use docker-archive or oci-archive`)
+    if (typeof argv['output'] !== 'string' || argv['output'] === '') throw invalidArgument('--output (-o) is required: refusing to write an archive to the terminal')
+    await saveImage(ctx, strings(argv['images']), argv['output'], format)
+    return {}
   },
 }
 
@@ -154,10 +185,12 @@ export const untagCommand: PodctlCommand = {
 export const imageGroup: PodctlGroup = {
   command: 'image <command>',
   describe: 'Manage images',
-  subcommands: [importCommand, pullCommand, lsCommand, rmCommand, pruneCommand, inspectCommand, tagCommand, untagCommand, existsCommand('image')],
+  subcommands: [importCommand, pullCommand, loadCommand, saveCommand, lsCommand, rmCommand, pruneCommand, inspectCommand, tagCommand, untagCommand, existsCommand('image')],
 }
 
 // Podman's top-level shortcuts.
 export const imagesCommand: PodctlCommand = { ...lsCommand, command: 'images', aliases: [] }
 export const rmiCommand: PodctlCommand = { ...rmCommand, command: 'rmi [images..]', aliases: [] }
 export const topPullCommand: PodctlCommand = pullCommand
+export const topLoadCommand: PodctlCommand = loadCommand
+export const topSaveCommand: PodctlCommand = saveCommand

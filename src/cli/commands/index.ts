@@ -2,7 +2,7 @@ import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { createCommand } from './create.js'
 import { execCommand } from './exec.js'
 import { graphCommand } from './graph.js'
-import { imageGroup, imagesCommand, rmiCommand, tagCommand, topPullCommand, untagCommand } from './image.js'
+import { imageGroup, imagesCommand, rmiCommand, tagCommand, topLoadCommand, topPullCommand, topSaveCommand, untagCommand } from './image.js'
 import { inspectCommand } from './inspect.js'
 import { killCommand } from './kill.js'
 import { logsCommand } from './logs.js'
@@ -31,6 +31,8 @@ export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   imagesCommand,
   rmiCommand,
   topPullCommand,
+  topLoadCommand,
+  topSaveCommand,
   tagCommand,
   untagCommand,
   volumeGroup,

@@ -45,7 +45,8 @@ function referenceMatches (i: ImageRecord, pattern: string): boolean {
     const { repository } = splitName(n)
     const tail = n.slice(n.indexOf('/') + 1)
     const tailRepo = repository.slice(repository.indexOf('/') + 1)
-    return globMatch(p, n) || globMatch(p, tail) || globMatch(p, repository) || globMatch(p, tailRepo) || globMatch(p, repository.slice(repository.lastIndexOf('/') + 1))
+    const candidates = [n, tail, n.slice(n.lastIndexOf('/') + 1), repository, tailRepo, repository.slice(repository.lastIndexOf('/') + 1)]
+    return candidates.some(c => globMatch(p, c))
   })
 }
 

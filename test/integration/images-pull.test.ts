@@ -62,6 +62,12 @@ test('pull of a two-layer image with an entrypoint; run uses Entrypoint+Cmd, arg
     assert.is(await ok(h, ['run', '--rm', '--network', 'none', ref]), 'default-cmd\n')
     assert.is(await ok(h, ['run', '--rm', '--network', 'none', 'multi:1.0', 'replaced', 'args']), 'replaced args\n')
     assert.is(await ok(h, ['run', '--rm', '--network', 'none', 'multi:1.0', '$(cat /hello)']), '$(cat /hello)\n', 'no shell between')
+    assert.is(await ok(h, ['run', '--rm', '--network', 'none', '--entrypoint', 'cat', 'multi:1.0', '/hello']), 'from layer two\n')
+    assert.is(await ok(h, ['run', '--rm', '--network', 'none', '--entrypoint', '', 'multi:1.0', 'echo', 'no-entrypoint']), 'no-entrypoint\n')
+    const cid = (await ok(h, ['create', '--network', 'none', 'multi:1.0'])).trim()
+    const c = (JSON.parse(await ok(h, ['inspect', cid])) as { Config: { Entrypoint: string, Cmd: string[] } }[])[0]!
+    assert.equal([c.Config.Entrypoint, c.Config.Cmd], ['echo', ['default-cmd']])
+    assert.is(await ok(h, ['rm', cid]), `${cid}\n`)
 
     const inodes = layerDirs(h).map(d => fs.statSync(paths.layerDiff(h.config, d)).ino)
     const blobs = fs.readdirSync(path.join(paths.blobs(h.config), 'sha256')).sort()

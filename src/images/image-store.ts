@@ -7,6 +7,7 @@ import { removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
 import { addImageName, addRepoDigest, getImage, insertImage, isLayerUsed, listImages, referencedBlobs } from '../state/image-rows.js'
 import type { ImageLayer, ImageRecord } from '../state/types.js'
+import { crashPoint } from './crash-points.js'
 import { digestHex, ensureLayer, layerSize, removeLayer } from './layer-store.js'
 import type { PulledImage } from './oci-layout.js'
 
@@ -27,6 +28,7 @@ export async function storeImage (host: Host, img: PulledImage, names: readonly 
     layers.push({ ...l, size: layerSize(host, hex) })
   }
   const id = digestHex(img.configDigest) as ImageId
+  crashPoint('layer-stored')
   return host.store.write(() => {
     if (getImage(host.store, id) === undefined) {
       insertImage(host.store, {

@@ -10,6 +10,7 @@ import type { Host } from '../host.js'
 import { spawnProcess } from '../process/run-process.js'
 import { fsyncDir, makeDirs, removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
+import { crashPoint } from './crash-points.js'
 import { createLayerWriter } from './layer-writer.js'
 import { TarParser } from './tar-reader.js'
 
@@ -125,6 +126,7 @@ export async function ensureLayer (host: Host, blob: LayerBlob): Promise<string>
     const size = await unpackBlob(host, blob, path.join(tmp, 'diff'))
     fs.writeFileSync(path.join(tmp, 'size'), String(size))
     fs.writeFileSync(path.join(tmp, 'link'), shortLink())
+    crashPoint('layer-unpacked')
     try {
       fs.renameSync(tmp, paths.layer(host.config, hex))
     } catch (err) {
@@ -173,5 +175,6 @@ export function removeLayer (host: Host, hex: string): void {
   // The link file goes first, so a half-removed layer never counts as present.
   fs.rmSync(path.join(dir, 'link'), { force: true })
   if (link !== undefined && /^[A-Z0-9]+$/.test(link)) fs.rmSync(path.join(paths.layerLinks(host.config), link), { force: true })
+  crashPoint('layer-half-freed')
   removeTree(dir)
 }

@@ -4,6 +4,7 @@ import { removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
 import { clearImageReference, deleteImageRow, getImage, listImages, listImageUsers, removeImageName, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
+import { crashPoint } from './crash-points.js'
 import { freeUnusedBlobs, freeUnusedLayers } from './image-store.js'
 import { digestHex } from './layer-store.js'
 import { withImageStorageLock } from './storage-lock.js'
@@ -56,6 +57,7 @@ export async function removeImage (host: Host, ref: string, force = false, all =
 // The files of a deleted image row: an imported rootfs (kept while containers still stack it;
 // the last one's teardown removes it), or the layers and blobs no one else uses.
 export async function releaseImageStorage (host: Host, image: ImageRecord, hadUsers: boolean): Promise<void> {
+  crashPoint('row-deleted')
   const layers = image.layers ?? []
   if (layers.length === 0) {
     if (!hadUsers) removeTree(paths.image(host.config, image.id))

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
@@ -6,7 +6,7 @@ import zlib from 'node:zlib'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { runPodctl } from '../helpers/cli.js'
+import { PODCTL_BIN, runPodctl } from '../helpers/cli.js'
 import { withTestHost } from '../helpers/container-cleanup.js'
 import type { TestHost } from '../helpers/host.js'
 import { hostArgs } from '../helpers/host.js'
@@ -16,7 +16,7 @@ import { withImage } from '../helpers/registry.js'
 // a save loads into Podman (when installed) under a temp --root.
 const test = suite('images: load and save')
 
-const cli = (h: TestHost, args: string[], input?: string): ReturnType<typeof runPodctl> => runPodctl([...hostArgs(h), ...args], input === undefined ? {} : { input })
+const cli = (h: TestHost, args: string[]): ReturnType<typeof runPodctl> => runPodctl([...hostArgs(h), ...args])
 const ok = async (h: TestHost, args: string[]): Promise<string> => {
   const r = await cli(h, args)
   assert.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
@@ -52,8 +52,13 @@ test('docker-archive (plain and gzip) and oci-archive load with their tags; run 
     await ok(h, ['rmi', '-a'])
     assert.is(await ok(h, ['load', '-i', out]), 'Loaded image: example.com/demo:1\nLoaded image: localhost/other:3\n')
     assert.equal((await ok(h, ['images', '-q', '--no-trunc'])).trim(), ids[0])
-    const fromStdin = await runPodctl([...hostArgs(h), 'load'], { input: fs.readFileSync(ociOut, 'latin1') })
-    assert.is(fromStdin.code, 125, 'stdin given as text is no archive')
+    // stdin: the oci-archive save, as bytes.
+    await ok(h, ['rmi', '-a'])
+    const fromStdin = spawnSync(process.execPath, [PODCTL_BIN, ...hostArgs(h), 'load'], { input: fs.readFileSync(ociOut), encoding: 'utf8' })
+    assert.equal([fromStdin.status, fromStdin.stdout, fromStdin.stderr], [0, 'Loaded image: example.com/demo:1\n', ''])
+    assert.is(await ok(h, ['run', '--rm', '--network', 'none', 'demo:1']), 'loaded\n')
+    await ok(h, ['rmi', '-a'])
+    await ok(h, ['load', '-i', out])
     const bad = await cli(h, ['load', '-i', path.join(h.dir, 'nope.tar')])
     assert.equal([bad.code, bad.stderr], [125, `Error: open ${path.join(h.dir, 'nope.tar')}: no such file or directory\n`])
     fs.writeFileSync(path.join(h.dir, 'junk.tar'), 'not a tar at all'.repeat(64))

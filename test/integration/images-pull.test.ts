@@ -76,6 +76,12 @@ test('pull of a two-layer image with an entrypoint; run uses Entrypoint+Cmd, arg
     assert.equal(layerDirs(h).map(d => fs.statSync(paths.layerDiff(h.config, d)).ino), inodes)
     assert.equal(fs.readdirSync(path.join(paths.blobs(h.config), 'sha256')).sort(), blobs)
     assert.equal(fs.readdirSync(paths.imageTmp(h.config)), [])
+    // By digest: the same image; a fresh root shows it under its repository, tag <none>.
+    assert.is(await ok(h, ['pull', '-q', '--tls-verify=false', `${reg.host}/multi@${digest!}`]), `${id}\n`)
+    await ok(h, ['rmi', '-a'])
+    assert.is(await ok(h, ['pull', '-q', '--tls-verify=false', `${reg.host}/multi@${digest!}`]), `${id}\n`)
+    assert.is(await ok(h, ['images', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}']), `${reg.host}/multi <none> ${digest!}\n`)
+    assert.is(await ok(h, ['run', '--rm', '--network', 'none', `${reg.host}/multi@${digest!}`]), 'default-cmd\n')
   })
 })))
 

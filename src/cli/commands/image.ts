@@ -72,9 +72,14 @@ const saveCommand: PodctlCommand = {
   },
 }
 
-// One row per name (a dangling image: one <none> row), as Podman lists them.
+// One row per name, as Podman lists them: an image pulled by digest only shows its
+// repository with tag <none>, a dangling one <none> <none>.
 function rowsOf (images: readonly ImageRecord[]): { image: ImageRecord, name: string }[] {
-  return images.flatMap(image => (image.names ?? []).length === 0 ? [{ image, name: '' }] : (image.names ?? []).map(name => ({ image, name })))
+  return images.flatMap(image => {
+    const names = image.names ?? []
+    if (names.length > 0) return names.map(name => ({ image, name }))
+    return [{ image, name: image.repoDigests?.[0] ?? '' }]
+  })
 }
 
 const lsCommand: PodctlCommand = {

@@ -12,6 +12,7 @@ const LAYERS = [
   ['host.js'],
   ['runtime'],
   ['storage'],
+  ['images'],
   ['network'],
   ['logs'],
   ['containers'],

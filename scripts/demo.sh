@@ -12,7 +12,9 @@ say () { printf '\n\033[1m$ podctl %s\033[0m\n' "$*"; }
 show () { say "$@"; podctl "$@"; }
 had_bridge=0; [ -e /sys/class/net/podctl0 ] && had_bridge=1
 
+REGISTRY_PID=
 cleanup () {
+  [ -z "$REGISTRY_PID" ] || kill "$REGISTRY_PID" 2>/dev/null || true
   podctl pod rm -fa -t 0 >/dev/null 2>&1 || true
   podctl rm -fa -t 0 >/dev/null 2>&1 || true
   podctl network rm -f demo-net >/dev/null 2>&1 || true
@@ -26,7 +28,22 @@ echo "podctl demo in $DEMO"
 mkdir -p "$DEMO/rootfs/bin"
 cp /bin/busybox "$DEMO/rootfs/bin/busybox"
 for a in sh sleep echo cat true ls; do ln -s busybox "$DEMO/rootfs/bin/$a"; done
-show image import "$DEMO/rootfs" busybox
+if command -v docker-registry >/dev/null && command -v umoci >/dev/null && command -v skopeo >/dev/null; then
+  # A real local registry on 127.0.0.1 with an image built by umoci, pulled like any other.
+  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$DEMO/registry" "$PORT" > "$DEMO/registry.yml"
+  docker-registry serve "$DEMO/registry.yml" & REGISTRY_PID=$!
+  until node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$PORT/v2/"; do sleep 0.1; done
+  umoci init --layout "$DEMO/oci" && umoci new --image "$DEMO/oci:latest"
+  umoci unpack --image "$DEMO/oci:latest" "$DEMO/bundle" >/dev/null && cp -a "$DEMO/rootfs/." "$DEMO/bundle/rootfs/"
+  umoci repack --image "$DEMO/oci:latest" "$DEMO/bundle" && umoci config --image "$DEMO/oci:latest" --config.cmd sh
+  skopeo copy -q "oci:$DEMO/oci:latest" "docker://127.0.0.1:$PORT/busybox:latest" --dest-tls-verify=false
+  show pull --tls-verify=false "127.0.0.1:$PORT/busybox:latest"
+  show tag "127.0.0.1:$PORT/busybox:latest" busybox
+  show images
+else
+  show image import "$DEMO/rootfs" busybox
+fi
 show network create demo-net
 
 say "pod create ×5, 4 members each (busybox sleep: its PID 1 ignores SIGTERM)"

@@ -1,10 +1,12 @@
 import koffi from 'koffi'
 
-// The few libc calls podctl needs that Node lacks (flock, umount2). Loaded on first use.
+// The few libc calls podctl needs that Node lacks (flock, umount2, mknod, lsetxattr). Loaded on first use.
 interface Libc {
   flock: (fd: number, op: number) => number
   flockAsync: (fd: number, op: number) => Promise<number>
   umount2: (target: string, flags: number) => number
+  mknod: (path: string, mode: number, dev: bigint) => number
+  lsetxattr: (path: string, name: string, value: Buffer) => number
 }
 
 export const LOCK_SH = 1
@@ -19,6 +21,8 @@ export function loadLibc (): Libc {
   const lib = koffi.load('libc.so.6')
   const flock = lib.func('int flock(int fd, int operation)')
   const umount2 = lib.func('int umount2(const char *target, int flags)')
+  const mknod = lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)')
+  const lsetxattr = lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)')
   libc = {
     flock: (fd, op) => flock(fd, op) as number,
     // Runs on a libuv worker thread, so a blocking lock wait never stalls the event loop.
@@ -26,6 +30,8 @@ export function loadLibc (): Libc {
       flock.async(fd, op, (err: unknown, res: number) => { if (err !== null && err !== undefined) reject(err); else resolve(res) })
     }),
     umount2: (target, flags) => umount2(target, flags) as number,
+    mknod: (p, mode, dev) => mknod(p, mode, dev) as number,
+    lsetxattr: (p, name, value) => lsetxattr(p, name, value, value.length, 0) as number,
   }
   return libc
 }
@@ -33,4 +39,10 @@ export function loadLibc (): Libc {
 // errno of the last synchronous call on this thread.
 export function lastErrno (): number {
   return koffi.errno()
+}
+
+// Linux's makedev(3) for mknod.
+export function makedev (major: number, minor: number): bigint {
+  const ma = BigInt(major); const mi = BigInt(minor)
+  return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn)
 }

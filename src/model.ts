@@ -56,12 +56,33 @@ export interface PodRecord {
   config: Record<string, unknown>
 }
 
+// An image: a rootfs from `image import` (random ID, files under storage/images/<id>), or an
+// OCI image (ID = config digest hex, layers under storage/layers). Fields after source are
+// filled when read; insert defaults them for an import.
 export interface ImageRecord {
   id: ImageId
+  // The first of its names ('' when it has none: a dangling image).
   name: string
   createdAt: number
   size: number
   source: string
+  // Every name (repository:tag), in the order they were added.
+  names?: string[]
+  // The manifest digest, and repository@digest per repository it was pulled from.
+  digest?: string
+  repoDigests?: string[]
+  // Bottom first; empty for an imported rootfs.
+  layers?: ImageLayer[]
+  // The OCI image config as pulled (architecture, os, config, rootfs, history, created).
+  config?: Record<string, unknown>
+}
+
+export interface ImageLayer {
+  // sha256 of the uncompressed tar (the config's diff_ids) and of the blob (the manifest's).
+  diffId: string
+  digest: string
+  mediaType: string
+  size: number
 }
 
 export interface VolumeRecord {

@@ -9,7 +9,7 @@ import { listContainers } from '../state/container-rows.js'
 import { listImages } from '../state/image-rows.js'
 import { listPods } from '../state/pod-rows.js'
 import { listVolumes } from '../state/volume-rows.js'
-import { removeImage } from '../storage/images.js'
+import { removeImage } from '../images/remove-image.js'
 import { removeVolume } from '../storage/volumes.js'
 import { runSystemCheck } from './run-check.js'
 
@@ -53,7 +53,7 @@ export async function resetHost (host: Host): Promise<ResetSummary> {
   const volumes = volumesBefore - listVolumes(host.store).length
   let images = 0
   for (const i of listImages(host.store)) {
-    try { removeImage(host, i.id, true); images++ } catch (err) { errors.push(errorMessage(err)) }
+    try { await removeImage(host, i.id, true); images++ } catch (err) { errors.push(errorMessage(err)) }
   }
   const check = await runSystemCheck(host, { repair: true })
   for (const f of check.findings) if (!f.repaired && f.kind !== 'bad-conflist') errors.push(`${f.kind}: ${f.object}: ${f.reason ?? f.detail}`)

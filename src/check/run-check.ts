@@ -6,6 +6,7 @@ import { CNIEnv } from '../network/index.js'
 import { walkConfigDir } from '../network/config-walk.js'
 import { listMountPoints } from '../storage/overlay.js'
 import { readRows } from './host-scan.js'
+import { findImageStorageProblems } from './image-checks.js'
 import { findOrphanMonitors, listMonitorProcesses } from './monitor-checks.js'
 import { findBadConflists, findOrphanCniResults, findOrphanIpam, findOrphanMasquerades, findOrphanVeths } from './network-checks.js'
 import { findOrphanDirs, findOrphanMounts, findOrphanNetns, findOrphanRuntime } from './orphan-checks.js'
@@ -43,6 +44,7 @@ export async function runSystemCheck (host: Host, opts: CheckOptions = {}): Prom
   await settle(await findOrphanMasquerades(readRows(host), walk, listMountPoints(), host.signal))
   await settle(findOrphanMounts(host, readRows(host), listMountPoints()))
   await settle(findOrphanDirs(host, readRows(host)))
+  await settle(findImageStorageProblems(host))
   await settle([...findBadConflists(walk), ...await findOrphanVeths(walk, host.signal)])
   return { findings }
 }

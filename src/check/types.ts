@@ -30,6 +30,9 @@ export const FINDING_KINDS = [
   'bad-conflist', // a CNI config file that does not parse
   'orphan-veth', // a veth on a podctl bridge that no attachment owns
   'orphan-masquerade', // a bridge ipMasq rule and chain of a podctl network for a container that is gone
+  'orphan-layer', // an image layer (or half-unpacked one, short link, pull scratch dir) nothing uses
+  'orphan-blob', // blobs in the shared store no image references
+  'missing-layer', // an image whose layer files are gone
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 

@@ -19,7 +19,7 @@ export class CommandContext extends Session {
 
 // The commands that only read state (`container X` is X): they also work on a state dir
 // this process cannot write, e.g. a read-only mount. Every other command needs to write.
-const READ_ONLY_COMMANDS = new Set(['ps', 'inspect', 'logs', 'graph', 'images', 'image ls', 'pod ps', 'pod inspect', 'volume ls', 'volume inspect', 'network ls', 'network inspect', 'system check', 'info', 'version', 'wait', 'exists', 'pod exists', 'volume exists', 'network exists', 'image exists'])
+const READ_ONLY_COMMANDS = new Set(['ps', 'inspect', 'logs', 'graph', 'images', 'image ls', 'pod ps', 'pod inspect', 'volume ls', 'volume inspect', 'network ls', 'network inspect', 'system check', 'info', 'version', 'wait', 'exists', 'pod exists', 'volume exists', 'network exists', 'image exists', 'image inspect'])
 
 // The state access a command needs (commandPath: its canonical words, e.g. "pod ps", not
 // an alias). A write command on a state this process cannot write fails here, before its

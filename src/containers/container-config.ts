@@ -7,7 +7,12 @@ import { processOptionsFrom } from './process-options.js'
 // What create records in the row's config column, beyond the dedicated columns.
 export interface ContainerConfig {
   imageName: string
+  // An imported image's rootfs dir; '' for an OCI image, which has layers instead.
   lowerDir: string
+  // An OCI image's layers (diff ID hex), top first: the overlay lowerdirs.
+  layers?: string[]
+  // The image config's ExposedPorts keys ("80/tcp"), shown by inspect.
+  exposedPorts?: string[]
   binds: BindMount[]
   env: string[]
   cwd: string
@@ -34,6 +39,8 @@ export function readConfig (c: ContainerRecord): ContainerConfig {
   return {
     imageName: str(raw['imageName'], ''),
     lowerDir: str(raw['lowerDir'], ''),
+    ...(isStrings(raw['layers']) ? { layers: raw['layers'] } : {}),
+    ...(isStrings(raw['exposedPorts']) ? { exposedPorts: raw['exposedPorts'] } : {}),
     binds,
     env,
     cwd: str(raw['cwd'], '/'),
@@ -56,6 +63,10 @@ function networkOptionsFrom (raw: unknown): Record<string, NetworkOptions> {
     out[k] = { ...(typeof o.ip === 'string' ? { ip: o.ip } : {}), aliases: Array.isArray(o.aliases) ? o.aliases.filter((a): a is string => typeof a === 'string') : [] }
   }
   return out
+}
+
+function isStrings (v: unknown): v is string[] {
+  return Array.isArray(v) && v.every(x => typeof x === 'string')
 }
 
 function isMonitor (v: unknown): v is { pid: number, start: string } {

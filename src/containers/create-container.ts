@@ -2,10 +2,10 @@ import { errorMessage, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
-import { DEFAULT_ENV } from '../runtime/oci-spec.js'
+import { digestHex } from '../images/layer-store.js'
+import { matchedName } from '../images/remove-image.js'
 import { makeDirs, writeFileAtomicSync } from '../storage/atomic-file.js'
 import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
-import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
@@ -14,10 +14,11 @@ import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
-import { toConfigColumn } from './container-config.js'
+import { readConfig, toConfigColumn } from './container-config.js'
 import { checkNetworksExist } from './network-mode.js'
 import type { CreateContainerOptions } from './plan-create.js'
 import { planCreate } from './plan-create.js'
+import { mountContainerRootfs } from './rootfs-layers.js'
 import { teardownContainerStorage } from './teardown.js'
 
 export type { CreateContainerOptions } from './plan-create.js'
@@ -29,7 +30,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
   const plan = planCreate(host, o, infraOf)
   await checkNetworksExist(host, { kind: 'cni', networks: plan.networks })
   const id = generateId<ContainerId>()
-  const lowerDir = plan.image !== null ? paths.imageRootfs(host.config, plan.image.id) : await ensureInfraRootfs(host)
+  const layers = (plan.image?.layers ?? []).map(l => digestHex(l.diffId)).reverse()
+  const lowerDir = plan.image === null ? await ensureInfraRootfs(host) : layers.length > 0 ? '' : paths.imageRootfs(host.config, plan.image.id)
   const record: ContainerRecord = {
     id, name: plan.name, imageId: plan.image?.id ?? null, podId: plan.pod?.id ?? null, isInfra: infraOf !== undefined,
     command: infraOf !== undefined ? INFRA_COMMAND : plan.command, state: 'created', pid: null, exitCode: null,
@@ -37,8 +39,11 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     labels: o.labels ?? {}, namespaces: plan.namespaces, cidfile: plan.cidfile, autoRemove: o.autoRemove === true,
     netnsPath: null, ownerPid: null, ownerStart: null, removingSince: null,
     config: toConfigColumn({
-      imageName: plan.image?.name ?? '', lowerDir, binds: plan.binds, env: [...DEFAULT_ENV, ...plan.env], cwd: plan.process.workdir ?? '/',
+      imageName: plan.image === null ? '' : matchedName(plan.image, o.image ?? '') ?? (plan.image.name !== '' ? plan.image.name : o.image ?? ''),
+      lowerDir, binds: plan.binds, env: plan.env, cwd: plan.cwd,
       hostname: plan.hostname ?? id.slice(0, 12), process: plan.process, networkOptions: plan.networkOptions,
+      ...(layers.length > 0 ? { layers } : {}),
+      ...(plan.exposedPorts.length > 0 ? { exposedPorts: plan.exposedPorts } : {}),
     }),
   }
   const newVolumes: VolumeRecord[] = []
@@ -47,7 +52,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
   try {
     makeDirs(paths.containerStorage(host.config, id), 0o700)
     // Mounted at once, so a failure here is a create failure, not a surprise at start.
-    await mountRootfs(host, id, lowerDir)
+    await mountContainerRootfs(host, id, readConfig(record))
     for (const v of plan.volumes) {
       if (v.create === false) continue
       const vol = prepareVolume(host, v.create === 'anonymous' ? { anonymous: true } : { name: v.name })

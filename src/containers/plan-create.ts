@@ -4,7 +4,9 @@ import path from 'node:path'
 import { invalidArgument, isPodctlError, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { validateName } from '../ids.js'
+import { mergeEnv, resolveImageProcess } from '../images/image-config.js'
 import type { BindMount } from '../runtime/oci-spec.js'
+import { DEFAULT_ENV } from '../runtime/oci-spec.js'
 import { parseSignal } from '../runtime/signals.js'
 import { findContainerByName, resolveContainer } from '../state/container-rows.js'
 import { resolveImage } from '../state/image-rows.js'
@@ -67,8 +69,11 @@ export interface CreatePlan {
   // Per CNI network: the static IP and the DNS aliases (--network-alias included).
   networkOptions: Record<string, NetworkOptions>
   process: ProcessOptions
+  // The process: the image config under the options (an infra's command is create's).
   command: string[]
   env: string[]
+  cwd: string
+  exposedPorts: string[]
   hostname: string | null
 }
 
@@ -92,14 +97,33 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     const other = findContainerByName(store, o.name)
     if (other !== undefined) throw new PodctlError('NAME_IN_USE', `creating container storage: the container name "${o.name}" is already in use by ${other.id}. You have to remove that container to be able to reuse that name: that name is already in use`)
   }
-  const stopSignal = parseSignal(o.stopSignal ?? 'SIGTERM').name
+  if (o.stopSignal !== undefined) parseSignal(o.stopSignal)
   if (o.stopTimeout !== undefined && (!Number.isSafeInteger(o.stopTimeout) || o.stopTimeout < 0)) throw invalidArgument(`invalid stop timeout ${String(o.stopTimeout)}: must be a non-negative whole number of seconds`)
   const processOptions = parseProcessOptions(o.process ?? {})
-  const command = [...(processOptions.entrypoint ?? []), ...o.command]
-  if (infraOf === undefined && command.length === 0) throw invalidArgument('no command or entrypoint provided, and no CMD or ENTRYPOINT from image')
-  const env = [...(o.envFiles ?? []).flatMap(f => readEnvFile(f)), ...(o.env ?? [])]
-  for (const e of env) if (e.startsWith('=') || e === '') throw invalidArgument(`invalid environment variable ${JSON.stringify(e)}`)
+  const givenEnv = [...(o.envFiles ?? []).flatMap(f => readEnvFile(f)), ...(o.env ?? [])]
+  for (const e of givenEnv) if (e.startsWith('=') || e === '') throw invalidArgument(`invalid environment variable ${JSON.stringify(e)}`)
   const image = infraOf !== undefined ? null : resolveImage(store, o.image ?? '')
+  // The image config under the options (Entrypoint/Cmd, Env, WorkingDir, User, StopSignal).
+  const fromImage = infraOf !== undefined
+    ? null
+    : resolveImageProcess(image, {
+      command: o.command, entrypoint: processOptions.entrypoint, env: givenEnv,
+      ...(processOptions.workdir === undefined ? {} : { workdir: processOptions.workdir }),
+      ...(processOptions.user === undefined ? {} : { user: processOptions.user }),
+      ...(o.stopSignal === undefined ? {} : { stopSignal: o.stopSignal }),
+    }, DEFAULT_ENV)
+  const command = fromImage?.args ?? []
+  const env = fromImage?.env ?? mergeEnv(DEFAULT_ENV, givenEnv)
+  const cwd = fromImage?.cwd ?? '/'
+  const exposedPorts = fromImage?.exposedPorts ?? []
+  if (fromImage !== null) {
+    // Resolved at start through the container's /etc/passwd and /etc/group; inspect shows
+    // the entrypoint in effect.
+    if (fromImage.user !== '') processOptions.user = fromImage.user
+    if (fromImage.entrypoint.length > 0) processOptions.entrypoint = fromImage.entrypoint
+    else delete processOptions.entrypoint
+  }
+  const stopSignal = parseSignal(fromImage?.stopSignal ?? o.stopSignal ?? 'SIGTERM').name
   const pod = infraOf ?? (o.pod === undefined ? null : resolvePod(store, o.pod))
 
   const namespaces: ContainerRecord['namespaces'] = {}
@@ -186,5 +210,5 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     hostname = o.hostname
   }
   const name = o.name ?? (infraOf !== undefined ? `${infraOf.id.slice(0, 12)}-infra` : generateName(store))
-  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks, networkOptions, process: processOptions, command, env, hostname }
+  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks, networkOptions, process: processOptions, command, env, cwd, exposedPorts, hostname }
 }

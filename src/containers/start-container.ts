@@ -10,7 +10,7 @@ import { endMonitor } from '../runtime/monitor.js'
 import type { MonitorIdentity } from '../runtime/oci-runtime.js'
 import { readStartTime } from '../runtime/proc-status.js'
 import { writeFileAtomicSync } from '../storage/atomic-file.js'
-import { mountRootfs } from '../storage/overlay.js'
+import { mountContainerRootfs } from './rootfs-layers.js'
 import { paths } from '../storage/paths.js'
 import { getContainer, listDependenciesOf, noSuchContainer, updateContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
@@ -72,8 +72,7 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
   const opts = cfg.process
   const bundle = paths.bundle(host.config, c.id)
   const pidFile = paths.pidFile(host.config, c.id)
-  if (!fs.existsSync(cfg.lowerDir)) throw new PodctlError('STORAGE_FAILED', `image files of container ${c.id} are missing: ${cfg.lowerDir}`)
-  const rootfs = await mountRootfs(host, c.id, cfg.lowerDir)
+  const rootfs = await mountContainerRootfs(host, c.id, cfg)
   // Checked before any network is set up: a bad -u costs nothing to undo.
   const user = resolveUser(rootfs, opts.user)
   if (cfg.cwd !== '/') mkdirInRoot(rootfs, cfg.cwd)

@@ -8,6 +8,7 @@ import { getContainer } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
 import { removeExitFile } from './exit-file.js'
+import { releaseContainerLayers } from './rootfs-layers.js'
 
 // A container's storage teardown steps. Each is idempotent ("already gone" is success),
 // works on a half-created container and never deletes rows.
@@ -25,6 +26,7 @@ export async function teardownContainerStorage (host: Host, c: ContainerRecord):
   removeTree(paths.containerStorage(host.config, c.id))
   removeTree(paths.bundle(host.config, c.id))
   releaseImageFiles(host, c.id, readConfig(c).lowerDir)
+  await releaseContainerLayers(host, c.id, readConfig(c))
 }
 
 // rm -rf <root>/volumes/<name>; missing is success.

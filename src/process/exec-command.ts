@@ -10,6 +10,7 @@ export interface ExecOptions {
   signal?: AbortSignal
   code?: ErrorCode
   env?: NodeJS.ProcessEnv
+  cwd?: string
 }
 
 export interface ExecFailure extends PodctlError {
@@ -25,6 +26,7 @@ export async function execCommand (file: string, args: readonly string[], opts: 
       timeoutMs: opts.timeoutMs,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.env === undefined ? {} : { env: opts.env }),
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     })
   } catch (err) {
     if (!isProcessError(err)) throw err

@@ -1,9 +1,9 @@
 import { isErrorCode, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
-import { containersUsingImage, resolveImage } from '../state/image-rows.js'
+import { matchedName, removeImage } from '../images/remove-image.js'
+import { containersUsingImage, listImages, resolveImage } from '../state/image-rows.js'
 import { getVolume, listVolumes, listVolumeUsers } from '../state/volume-rows.js'
-import { removeImage } from '../storage/images.js'
 import { removeVolume } from '../storage/volumes.js'
 import type { RemovalBackend } from './backend.js'
 import { removeContainers } from './index.js'
@@ -55,17 +55,32 @@ export async function removeVolumes (host: Host, sel: { names: readonly string[]
   return out
 }
 
-// `image rm [-f]`: with force, the containers using each image go first (removal engine).
-export async function removeImages (host: Host, refs: readonly string[], force: boolean, opts: UserRemovalOptions = {}): Promise<BatchResult> {
-  const out: BatchResult = { removed: [], errors: [] }
-  for (const ref of refs) {
+export interface ImageBatchResult extends BatchResult {
+  // Podman's lines, in order: "Untagged: NAME" for each name that went, "Deleted: ID".
+  lines: string[]
+}
+
+// `image rm [-f] [-a]`: with force, the containers using an image that is to be deleted (not
+// only untagged) go first, through the removal engine.
+export async function removeImages (host: Host, refs: readonly string[], force: boolean, opts: UserRemovalOptions & { all?: boolean } = {}): Promise<ImageBatchResult> {
+  const out: ImageBatchResult = { removed: [], errors: [], lines: [] }
+  const targets = opts.all === true ? host.store.read(() => listImages(host.store).map(i => i.id as string)) : refs
+  for (const ref of targets) {
     try {
       if (force) {
         const image = resolveImage(host.store, ref)
-        await removeUsingContainers(host, containersUsingImage(host.store, image.id), `image ${ref}`, opts)
+        const untagOnly = matchedName(image, ref) !== undefined && (image.names ?? []).length > 1
+        if (!untagOnly) await removeUsingContainers(host, containersUsingImage(host.store, image.id), `image ${ref}`, opts)
       }
-      out.removed.push(removeImage(host, ref, force).id)
-    } catch (err) { out.errors.push(err) }
+      const r = await removeImage(host, ref, force, opts.all === true)
+      out.lines.push(...r.untagged.map(n => `Untagged: ${n}`))
+      if (r.deleted) {
+        out.lines.push(`Deleted: ${r.image.id}`)
+        out.removed.push(r.image.id)
+      }
+    } catch (err) {
+      if (!(opts.all === true && isErrorCode(err, 'NO_SUCH_IMAGE'))) out.errors.push(err)
+    }
   }
   return out
 }

@@ -91,6 +91,33 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX IF NOT EXISTS pods_infra ON pods(infra_id);
   `,
+  // OCI images: many names per image (image_names), the manifest digest, repo digests,
+  // layers and config. images.name (one UNIQUE name) goes: the table is rebuilt, with the
+  // containers' foreign keys checked at commit (defer_foreign_keys) once the rows are back.
+  `
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TABLE images_before_names AS SELECT * FROM images;
+  DROP TABLE images;
+  CREATE TABLE images (
+    id TEXT PRIMARY KEY CHECK (length(id) = 64),
+    created_at INTEGER NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '',
+    digest TEXT NOT NULL DEFAULT '',
+    repo_digests TEXT NOT NULL DEFAULT '[]',
+    layers TEXT NOT NULL DEFAULT '[]',
+    config TEXT NOT NULL DEFAULT '{}'
+  );
+  INSERT INTO images (id, created_at, size, source) SELECT id, created_at, size, source FROM images_before_names;
+  CREATE TABLE image_names (
+    name TEXT PRIMARY KEY,
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    added_at INTEGER NOT NULL
+  );
+  CREATE INDEX image_names_image ON image_names(image_id);
+  INSERT INTO image_names (name, image_id, added_at) SELECT name, id, created_at FROM images_before_names;
+  DROP TABLE images_before_names;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -6,7 +6,7 @@ import type { Host } from '../host.js'
 import type { ImageId } from '../ids.js'
 import { generateId } from '../ids.js'
 import { execCommand } from '../process/exec-command.js'
-import { clearImageReference, deleteImageRow, getImage, insertImage, isLowerDirShared, listImages, listImageUsers, lookupImage, resolveImage } from '../state/image-rows.js'
+import { getImage, insertImage, isLowerDirShared, listImages, lookupImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
 import { fsyncDir, removeTree } from './atomic-file.js'
 import { paths } from './paths.js'
@@ -48,7 +48,7 @@ export async function importImage (host: Host, source: string, rawName: string):
     } else {
       await execCommand('tar', ['-xf', src, '-C', rootfs, '--numeric-owner', '--same-owner', '--same-permissions'], { timeoutMs: IMPORT_TIMEOUT_MS, code: 'STORAGE_FAILED', signal: host.signal })
     }
-    const image: ImageRecord = { id, name, createdAt: Date.now(), size: treeSize(rootfs), source: src }
+    const image: ImageRecord = { id, name, names: [name], createdAt: Date.now(), size: treeSize(rootfs), source: src, digest: '', repoDigests: [], layers: [], config: {} }
     fs.renameSync(tmp, paths.image(host.config, id))
     fsyncDir(dir)
     host.store.write(() => insertImage(host.store, image))
@@ -60,24 +60,6 @@ export async function importImage (host: Host, source: string, rawName: string):
       removeTree(paths.image(host.config, id))
     }
   }
-}
-
-// Removes an image; refused while a container uses it, unless force. Forced, the row goes
-// but the files stay while containers still use them as their lowerdir: the last user's
-// storage teardown removes them (releaseImageFiles).
-export function removeImage (host: Host, ref: string, force = false): ImageRecord {
-  const { image, users } = host.store.write(() => {
-    const i = resolveImage(host.store, ref)
-    const users = listImageUsers(host.store, i.id)
-    if (users.length > 0 && !force) {
-      throw new PodctlError('IN_USE', `image used by ${users.join(', ')}: image is in use by a container: consider listing external containers and force-removing image`)
-    }
-    clearImageReference(host.store, i.id)
-    deleteImageRow(host.store, i.id)
-    return { image: i, users }
-  })
-  if (users.length === 0) removeTree(paths.image(host.config, image.id))
-  return image
 }
 
 // Called when a container's storage goes: removes the files of a force-removed image once

@@ -26,18 +26,24 @@ export function isMounted (mountPoint: string): boolean {
   return listMountPoints().has(mountPoint)
 }
 
-// Mounts the container's overlay rootfs (lower = image, upper/work in its storage dir);
-// a no-op when it is already mounted.
-export async function mountRootfs (host: Host, id: string, lowerDir: string): Promise<string> {
+// Mount options must fit in one page.
+const MAX_MOUNT_OPTIONS = 4095
+
+// Mounts the container's overlay rootfs (lowerdirs top first: an imported image's rootfs, or
+// image layers given relative to cwd, so deep images' options stay short; upper/work in its
+// storage dir); a no-op when it is already mounted.
+export async function mountRootfs (host: Host, id: string, lowerDirs: readonly string[], cwd?: string): Promise<string> {
   const cfg = host.config
   const merged = paths.containerRootfs(cfg, id)
   for (const d of [paths.containerUpper(cfg, id), paths.containerWork(cfg, id), merged]) fs.mkdirSync(d, { recursive: true, mode: 0o700 })
   if (isMounted(merged)) return merged
-  if (/[,:]/.test(lowerDir) || /[,:]/.test(paths.containerStorage(cfg, id))) {
-    throw new PodctlError('STORAGE_FAILED', `overlay paths must not contain "," or ":": ${lowerDir}`)
+  if (lowerDirs.length === 0) throw new PodctlError('STORAGE_FAILED', `container ${id} has no image layers to mount`)
+  for (const d of [...lowerDirs, paths.containerStorage(cfg, id)]) {
+    if (/[,:]/.test(d)) throw new PodctlError('STORAGE_FAILED', `overlay paths must not contain "," or ":": ${d}`)
   }
-  const opts = `lowerdir=${lowerDir},upperdir=${paths.containerUpper(cfg, id)},workdir=${paths.containerWork(cfg, id)}`
-  await execCommand('mount', ['-t', 'overlay', 'overlay', '-o', opts, merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED', signal: host.signal })
+  const opts = `lowerdir=${lowerDirs.join(':')},upperdir=${paths.containerUpper(cfg, id)},workdir=${paths.containerWork(cfg, id)}`
+  if (opts.length > MAX_MOUNT_OPTIONS) throw new PodctlError('STORAGE_FAILED', `overlay mount options for container ${id} are ${opts.length} bytes, more than a page: too many layers (${lowerDirs.length})`)
+  await execCommand('mount', ['-t', 'overlay', 'overlay', '-o', opts, merged], { timeoutMs: MOUNT_TIMEOUT_MS, code: 'STORAGE_FAILED', signal: host.signal, ...(cwd === undefined ? {} : { cwd }) })
   return merged
 }
 

@@ -22,6 +22,16 @@ export const paths = {
   exitDir: (c: PodctlConfig): string => path.join(c.runroot, 'exits'),
   exitFile: (c: PodctlConfig, id: string): string => path.join(c.runroot, 'exits', id),
   runtimeRoot: (c: PodctlConfig): string => path.join(c.runroot, 'runtime'),
+  // OCI images: skopeo's shared blob store (blobs/sha256/<hex>), layers unpacked once each
+  // (layers/<diff-id hex>/diff, with a short link layers/l/<id> for mount options), and
+  // per-pull scratch dirs.
+  blobs: (c: PodctlConfig): string => path.join(c.root, 'storage', 'blobs'),
+  blob: (c: PodctlConfig, digest: string): string => path.join(c.root, 'storage', 'blobs', ...digest.split(':')),
+  layers: (c: PodctlConfig): string => path.join(c.root, 'storage', 'layers'),
+  layer: (c: PodctlConfig, diffHex: string): string => path.join(c.root, 'storage', 'layers', diffHex),
+  layerDiff: (c: PodctlConfig, diffHex: string): string => path.join(c.root, 'storage', 'layers', diffHex, 'diff'),
+  layerLinks: (c: PodctlConfig): string => path.join(c.root, 'storage', 'layers', 'l'),
+  imageTmp: (c: PodctlConfig): string => path.join(c.root, 'storage', 'tmp'),
   infraRootfs: (c: PodctlConfig): string => path.join(c.root, 'storage', 'infra-rootfs'),
   volumes: (c: PodctlConfig): string => path.join(c.root, 'volumes'),
   volume: (c: PodctlConfig, name: string): string => path.join(c.root, 'volumes', name),

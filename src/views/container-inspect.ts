@@ -63,6 +63,7 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
       Hostname: cfg.hostname, Env: cfg.env, Cmd: c.command.slice(p.entrypoint?.length ?? 0), Image: image?.name ?? cfg.imageName, Labels: c.labels,
       StopSignal: c.stopSignal, StopTimeout: c.stopTimeout, CreateCommand: [],
       Entrypoint: (p.entrypoint ?? []).join(' '), WorkingDir: cfg.cwd, Tty: p.tty, User: p.user ?? '', CreateWorkingDir: p.workdir !== undefined,
+      ...(cfg.exposedPorts === undefined || cfg.exposedPorts.length === 0 ? {} : { ExposedPorts: Object.fromEntries(cfg.exposedPorts.map(e => [e, {}])) }),
     },
     HostConfig: {
       NetworkMode: c.namespaces.network ?? 'private', IpcMode: c.namespaces.ipc ?? 'private', PidMode: c.namespaces.pid ?? 'private',

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert'
 import { createContainer } from '../../src/containers/create-container.js'
 import { teardownContainerStorage } from '../../src/containers/teardown.js'
 import { isPodctlError } from '../../src/errors.js'
-import { importImage, removeImage, validateImageName } from '../../src/storage/images.js'
+import { removeImage } from '../../src/images/remove-image.js'
+import { importImage, validateImageName } from '../../src/storage/images.js'
 import { ensureInfraRootfs } from '../../src/storage/infra-rootfs.js'
 import { paths } from '../../src/storage/paths.js'
 import { listImages, lookupImage } from '../../src/state/image-rows.js'
@@ -17,8 +18,8 @@ import { withTestHost } from '../helpers/container-cleanup.js'
 
 const test = suite('images')
 
-function thrown (fn: () => unknown): { code: string, message: string } {
-  try { fn() } catch (err) { assert.ok(isPodctlError(err)); return { code: err.code, message: err.message } }
+async function thrown (fn: () => unknown): Promise<{ code: string, message: string }> {
+  try { await fn() } catch (err) { assert.ok(isPodctlError(err)); return { code: err.code, message: err.message } }
   throw new Error('expected a throw')
 }
 
@@ -46,8 +47,8 @@ test('import from a tarball', () => withTestHost(async h => {
 }))
 
 test('bad names, missing sources and duplicates leave nothing behind', () => withTestHost(async h => {
-  assert.is(thrown(() => validateImageName('Bad Name')).message, 'invalid reference format: "Bad Name"')
-  assert.is(thrown(() => validateImageName('a/../b')).message, 'invalid reference format: "a/../b"')
+  assert.is((await thrown(() => validateImageName('Bad Name'))).message, 'invalid reference format: "Bad Name"')
+  assert.is((await thrown(() => validateImageName('a/../b'))).message, 'invalid reference format: "a/../b"')
   await importBusyboxImage(h, 'bb')
   let err: unknown
   try { await importImage(h, '/no/such/rootfs', 'x') } catch (e) { err = e }
@@ -61,9 +62,9 @@ test('bad names, missing sources and duplicates leave nothing behind', () => wit
 test('rm is refused while a container uses the image; -f keeps the files until the last user goes', () => withTestHost(async h => {
   const img = await importBusyboxImage(h)
   const c = await createContainer(h, { image: 'busybox', command: ['true'] })
-  const err = thrown(() => removeImage(h, 'busybox'))
+  const err = await thrown(() => removeImage(h, 'busybox'))
   assert.equal(err, { code: 'IN_USE', message: `image used by ${c.id}: image is in use by a container: consider listing external containers and force-removing image` })
-  removeImage(h, 'busybox', true)
+  await removeImage(h, 'busybox', true)
   assert.is(lookupImage(h.store, 'busybox'), undefined)
   assert.ok(fs.existsSync(paths.imageRootfs(h.config, img.id)), 'files stay while used')
   await teardownContainerStorage(h, c)
@@ -73,10 +74,10 @@ test('rm is refused while a container uses the image; -f keeps the files until t
 
 test('rm of an unused image removes row and files', () => withTestHost(async h => {
   const img = await importBusyboxImage(h)
-  removeImage(h, img.id)
+  await removeImage(h, img.id)
   assert.equal(listImages(h.store), [])
   assert.not.ok(fs.existsSync(paths.image(h.config, img.id)))
-  assert.equal(thrown(() => removeImage(h, 'busybox')), { code: 'NO_SUCH_IMAGE', message: 'busybox: image not known' })
+  assert.equal(await thrown(() => removeImage(h, 'busybox')), { code: 'NO_SUCH_IMAGE', message: 'busybox: image not known' })
 }))
 
 test('infra rootfs: built once with a static catatonit, no temp dirs left', () => withTestHost(async h => {

@@ -2,7 +2,7 @@ import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { createCommand } from './create.js'
 import { execCommand } from './exec.js'
 import { graphCommand } from './graph.js'
-import { imageGroup, imagesCommand, rmiCommand } from './image.js'
+import { imageGroup, imagesCommand, rmiCommand, tagCommand, topLoadCommand, topPullCommand, topSaveCommand, untagCommand } from './image.js'
 import { inspectCommand } from './inspect.js'
 import { killCommand } from './kill.js'
 import { logsCommand } from './logs.js'
@@ -30,6 +30,11 @@ export const COMMANDS: (PodctlCommand | PodctlGroup)[] = [
   imageGroup,
   imagesCommand,
   rmiCommand,
+  topPullCommand,
+  topLoadCommand,
+  topSaveCommand,
+  tagCommand,
+  untagCommand,
   volumeGroup,
   { command: 'pod <command>', describe: 'Manage pods', subcommands: [...podSubcommands, podRmCommand] },
   graphCommand,

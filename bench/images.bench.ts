@@ -1,0 +1,105 @@
+// Image pulls, re-pulls, save and load: podctl beside Podman (Debian's podman 4.3 with
+// overlay), both against the same local docker-registry on 127.0.0.1 (test/helpers/registry.ts).
+// Every sample is a whole process, spawn to exit, on a fresh temp --root (a re-pull: on a
+// root that has the image); the median of --runs samples, in seconds. Nothing reaches
+// outside 127.0.0.1.
+//
+// Usage: tsx bench/images.bench.ts [--runs 5] [--no-podman] [--out NAME]
+// Writes bench/results/images-<date>-<NAME>.txt (this console output).
+import { execFileSync, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { OciImageBuilder, startRegistry } from '../test/helpers/registry.js'
+
+const argv = process.argv.slice(2)
+const opt = (name: string, d: string): string => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] ?? d : d }
+const RUNS = Number(opt('runs', '5'))
+const OUT = opt('out', 'a')
+const PODMAN = !argv.includes('--no-podman') && spawnSync('podman', ['--version']).status === 0
+const BIN = path.resolve(import.meta.dirname, '../dist/podctl.mjs')
+
+const lines: string[] = []
+const log = (s = ''): void => { console.log(s); lines.push(s) }
+
+function timed (file: string, args: string[]): number {
+  const t0 = performance.now()
+  const r = spawnSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
+  const s = (performance.now() - t0) / 1000
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: ${r.stderr}`)
+  return s
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
+
+interface Tool { name: string, root: () => string, args: (root: string, a: string[]) => string[], file: string, cleanup: (root: string) => void }
+
+const podctl: Tool = {
+  name: 'podctl', file: process.execPath,
+  root: () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-podctl-')),
+  args: (root, a) => [BIN, '--root', `${root}/root`, '--runroot', `${root}/run`, ...a],
+  cleanup: root => fs.rmSync(root, { recursive: true, force: true }),
+}
+const podman: Tool = {
+  name: 'podman', file: 'podman',
+  root: () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-podman-')),
+  args: (root, a) => ['--root', `${root}/root`, '--runroot', `${root}/run`, '--storage-driver', 'overlay', ...a],
+  cleanup: root => {
+    spawnSync('podman', ['--root', `${root}/root`, '--runroot', `${root}/run`, '--storage-driver', 'overlay', 'system', 'reset', '-f'], { stdio: 'ignore' })
+    fs.rmSync(root, { recursive: true, force: true })
+  },
+}
+const tools = [podctl, ...(PODMAN ? [podman] : [])]
+
+// One sample: prepare (untimed) on a fresh root, then the timed command.
+function sample (t: Tool, prepare: string[][], cmd: string[]): number {
+  const root = t.root()
+  try {
+    for (const p of prepare) timed(t.file, t.args(root, p))
+    return timed(t.file, t.args(root, typeof cmd[0] === 'string' ? cmd.map(a => a.replace('{root}', root)) : cmd))
+  } finally {
+    t.cleanup(root)
+  }
+}
+
+const reg = await startRegistry()
+const builders: OciImageBuilder[] = []
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-images-'))
+try {
+  const small = new OciImageBuilder().busybox().config(['--config.cmd', 'true'])
+  builders.push(small)
+  const smallRef = small.push(reg, 'busybox:latest')
+  // ~64 MB of incompressible data in ~1.7k files over a busybox base.
+  const big = new OciImageBuilder().busybox().layer(r => {
+    for (let d = 0; d < 17; d++) {
+      fs.mkdirSync(path.join(r, 'data', String(d)), { recursive: true })
+      for (let f = 0; f < 100; f++) fs.writeFileSync(path.join(r, 'data', String(d), `f${f}`), crypto.randomBytes(38_000))
+    }
+  })
+  builders.push(big)
+  const bigRef = big.push(reg, 'big:latest')
+  const archive = path.join(scratch, 'bb.tar')
+  small.archive(archive, 'docker-archive', 'busybox:latest')
+  log(`images bench, ${new Date().toISOString()}, ${os.cpus().length} cpus, load ${os.loadavg().map(x => x.toFixed(1)).join(' ')}, median of ${RUNS} (seconds)`)
+  log(`registry ${reg.host}; big image: ${execFileSync('du', ['-sh', path.join(reg.dir, 'data')], { encoding: 'utf8' }).split('\t')[0]} in the registry`)
+  const cases: [string, string[][], string[]][] = [
+    ['pull busybox (1 layer)', [], ['pull', '-q', '--tls-verify=false', smallRef]],
+    ['pull big (64 MB gzip, 1.7k files)', [], ['pull', '-q', '--tls-verify=false', bigRef]],
+    ['re-pull of a present image', [['pull', '-q', '--tls-verify=false', smallRef]], ['pull', '-q', '--tls-verify=false', smallRef]],
+    ['load docker-archive', [], ['load', '-q', '-i', archive]],
+    ['save docker-archive', [['load', '-q', '-i', archive]], ['save', '-o', '{root}/out.tar', 'busybox:latest']],
+  ]
+  log(['case'.padEnd(36), ...tools.map(t => t.name.padStart(8))].join(' '))
+  for (const [name, prepare, cmd] of cases) {
+    const row = tools.map(t => median(Array.from({ length: RUNS }, () => sample(t, prepare, cmd))))
+    log([name.padEnd(36), ...row.map(x => x.toFixed(3).padStart(8))].join(' '))
+  }
+} finally {
+  for (const b of builders) b.remove()
+  fs.rmSync(scratch, { recursive: true, force: true })
+  await reg.stop()
+  fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true })
+  fs.writeFileSync(path.join(import.meta.dirname, 'results', `images-${new Date().toISOString().slice(0, 10)}-${OUT}.txt`), lines.join('\n') + '\n')
+}

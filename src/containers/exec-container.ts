@@ -63,11 +63,13 @@ export async function execInContainer (host: Host, c: ContainerRecord, o: ExecOp
       id: c.id, args: o.command, env, cwd, user, runtimeLog, interactive: o.interactive === true, terminal: o.tty === true && pidFile === undefined,
       ...(pidFile === undefined ? {} : { detachPidFile: pidFile }),
     })
-    // The runtime prints its own failure to start the process on stderr too: stderr is held
-    // for the first moments (or until stdout shows the process runs), so that this text
-    // is dropped when the runtime failed, and podctl prints the error once, as Podman does.
+    // The runtime prints its own failure to start the process on stderr too ("exec failed:
+    // …"). Such a chunk is held until the exit says whose it was; so is everything on stderr
+    // for the first moments (or until stdout shows the process runs). When the runtime
+    // failed, its text is dropped and podctl prints the error once, as Podman does.
     let holding = true
     const held: Buffer[] = []
+    const suspect: Buffer[] = []
     const release = (): void => {
       if (!holding) return
       holding = false
@@ -75,7 +77,11 @@ export async function execInContainer (host: Host, c: ContainerRecord, o: ExecOp
     }
     const timer = setTimeout(release, 250)
     child.stdout?.on('data', (b: Buffer) => { release(); io.stdout(b) })
-    child.stderr?.on('data', (b: Buffer) => { if (holding) held.push(b); else io.stderr(b) })
+    child.stderr?.on('data', (b: Buffer) => {
+      if (/^(\S+ )?exec failed: /.test(b.toString('utf8'))) suspect.push(b)
+      else if (holding) held.push(b)
+      else io.stderr(b)
+    })
     const restore = o.detach === true ? () => {} : proxySignals(child.pid)
     let r
     try {
@@ -90,14 +96,13 @@ export async function execInContainer (host: Host, c: ContainerRecord, o: ExecOp
     const why = runtimeError(runtimeLog)
     // The runtime's own failure (it logged one and the process never ran).
     if (why !== undefined && (r.exitCode === 255 || r.exitCode === 1 || (pidFile !== undefined && !fs.existsSync(pidFile)))) {
-      if (holding) {
-        holding = false
-        const text = Buffer.concat(held).toString('utf8').split('\n').filter(l => !l.includes(why) && !why.includes(l.trim()) && l !== '').join('\n')
-        if (text !== '') io.stderr(Buffer.from(text + '\n'))
-      }
+      const text = Buffer.concat([...(holding ? held : []), ...suspect]).toString('utf8').split('\n').filter(l => !l.includes(why) && !why.includes(l.trim()) && l !== '').join('\n')
+      holding = false
+      if (text !== '') io.stderr(Buffer.from(text + '\n'))
       throw ociStartError(host, new Error(`exec ${c.id}: ${why.replace(/^\S+ exec failed: /, '')}`))
     }
     release()
+    for (const b of suspect) io.stderr(b)
     if (pidFile !== undefined) return { detached: true, sessionId }
     return { detached: false, exitCode: r.exitCode ?? 128 + (SIGNUMS[r.signal ?? ''] ?? 0) }
   } finally {

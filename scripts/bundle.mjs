@@ -47,7 +47,29 @@ const bypassFacade = {
   },
 }
 
-await build({
+// string-width (yargs' help layout, through cliui and wrap-ansi) builds an Intl.Segmenter and
+// Unicode-property regexes when it is imported: tens of ms of ICU set-up on every run, for
+// a function only help text calls. Each becomes a value built on first use.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](.*[\\/])?string-width[\\/]index\.js$/ }, args => {
+      let text = fs.readFileSync(args.path, 'utf8')
+      const names = []
+      text = text.replace(/^const (\w+) = (new Intl\.Segmenter\(\)|\/.*\\p\{.*\/[a-z]*);$/gm, (_, name, value) => {
+        names.push(name)
+        return `let ${name}$lazy; const ${name}$get = () => (${name}$lazy ??= ${value});`
+      })
+      if (names.length === 0) console.warn(`bundle: ${args.path}: no eager Segmenter or \\p{} regex found to defer (string-width changed?)`)
+      for (const name of names) text = text.replace(new RegExp(`(?<![.\\w$])${name}(?![\\w$:])(?!\\$)`, 'g'), `${name}$get()`)
+      return { contents: text, loader: 'js' }
+    })
+  },
+}
+
+// A new build replaces every chunk of the last one.
+fs.rmSync(path.join(dist, 'chunks'), { recursive: true, force: true })
+const result = await build({
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -63,6 +85,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   metafile: true,
-  plugins: [bypassFacade],
-}).then(r => fs.writeFileSync(path.join(dist, 'bundle-meta.json'), JSON.stringify(r.metafile)))
+  plugins: [bypassFacade, lazyStringWidth],
+})
+// PODCTL_BUNDLE_META=FILE writes esbuild's metafile (which chunk holds what) for inspection.
+if (process.env.PODCTL_BUNDLE_META) fs.writeFileSync(process.env.PODCTL_BUNDLE_META, JSON.stringify(result.metafile))
 fs.chmodSync(path.join(dist, 'podctl.mjs'), 0o755)

@@ -4,6 +4,7 @@
 // and what only it uses into chunks of their own, so a run compiles only what it needs.
 // The native addons (better-sqlite3, koffi) stay external and load from node_modules.
 import fs from 'node:fs'
+import { isBuiltin } from 'node:module'
 import path from 'node:path'
 
 import { build } from 'esbuild'
@@ -67,6 +68,21 @@ const lazyStringWidth = {
   },
 }
 
+// An ES module import of a Node builtin (`import fs from 'node:fs'`) makes Node read every
+// export of it, lazy ones included: fs alone then loads fs/promises, streams and readline.
+// Each builtin is required instead (the banner's require), and read where it is used.
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup (b) {
+    b.onResolve({ filter: /^[a-z][a-z_/:]*$/ }, args => {
+      if (!isBuiltin(args.path)) return undefined
+      if (args.namespace === 'node-builtin') return { path: args.path, external: true }
+      return { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, args => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)})`, loader: 'js' }))
+  },
+}
+
 // A new build replaces every chunk of the last one.
 fs.rmSync(path.join(dist, 'chunks'), { recursive: true, force: true })
 const result = await build({
@@ -85,7 +101,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   metafile: true,
-  plugins: [bypassFacade, lazyStringWidth],
+  plugins: [bypassFacade, lazyStringWidth, builtinsByRequire],
 })
 // PODCTL_BUNDLE_META=FILE writes esbuild's metafile (which chunk holds what) for inspection.
 if (process.env.PODCTL_BUNDLE_META) fs.writeFileSync(process.env.PODCTL_BUNDLE_META, JSON.stringify(result.metafile))

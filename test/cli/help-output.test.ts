@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
-import { runPodctl } from '../helpers/cli.js'
+import { VERSION } from '../../src/version.js'
+import { PODCTL_LAUNCHER, runPodctl } from '../helpers/cli.js'
 import { withTempDir } from '../helpers/temp.js'
 
 // The built CLI's help, completion and command-line errors, byte for byte, against
@@ -85,5 +87,10 @@ for (const args of cases) {
     assert.fixture(actual, fs.readFileSync(file, 'utf8'))
   }))
 }
+
+test('--version prints the version wherever it runs (no package.json lookup from the cwd)', () => withTempDir(async dir => {
+  const r = spawnSync(PODCTL_LAUNCHER, ['--version'], { cwd: dir, encoding: 'utf8' })
+  assert.equal({ code: r.status, stdout: r.stdout, stderr: r.stderr }, { code: 0, stdout: `podctl version ${VERSION}\n`, stderr: '' })
+}))
 
 test.run()

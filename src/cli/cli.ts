@@ -1,4 +1,3 @@
-import yargs from 'yargs'
 import type { Argv, CommandModule } from 'yargs'
 
 import { createLogger, errorMessage, exitStatus, GLOBAL_OPTIONS, isPodctlError, PodctlError, resolveConfig, VERSION } from '../index.js'
@@ -22,6 +21,11 @@ export interface CliIo {
 // it before yargs is built; should yargs match another command (a flag before the command
 // word that takes a value), that one is loaded and the parse runs again.
 export async function runCli (args: string[], io: CliIo): Promise<number> {
+  // `podctl --version` alone prints what yargs would, without loading yargs.
+  if (args.length === 1 && args[0] === '--version') {
+    io.stdout(`${VERSION}\n`)
+    return 0
+  }
   const loaded = new Map<CommandDescriptor, PodctlCommand>()
   for (const d of namedCommands(args)) loaded.set(d, await d.load())
   for (;;) {
@@ -90,6 +94,7 @@ async function parseAndRun (args: string[], io: CliIo, loaded: ReadonlyMap<Comma
     },
     handler: () => {},
   })
+  const { default: yargs } = await import('yargs')
   const parser = yargs(args)
     .scriptName('podctl')
     .usage('Manage pods, containers and networks, and remove them fast and safely\n\nUsage: podctl [options] <command>')

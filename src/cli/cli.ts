@@ -16,6 +16,9 @@ export interface CliIo {
   removalBackend?: RemovalBackendFactory
 }
 
+// --version prints Podman's form ("podman version 4.3.1"): podman-compose takes the last word.
+const VERSION_LINE = `podctl version ${VERSION}`
+
 // Parses argv, runs the one command it names and returns the exit status; never throws.
 // Only that command's module is imported and only its builder runs: the words of argv pick
 // it before yargs is built; should yargs match another command (a flag before the command
@@ -23,7 +26,7 @@ export interface CliIo {
 export async function runCli (args: string[], io: CliIo): Promise<number> {
   // `podctl --version` alone prints what yargs would, without loading yargs.
   if (args.length === 1 && args[0] === '--version') {
-    io.stdout(`${VERSION}\n`)
+    io.stdout(`${VERSION_LINE}\n`)
     return 0
   }
   const loaded = new Map<CommandDescriptor, PodctlCommand>()
@@ -102,8 +105,7 @@ async function parseAndRun (args: string[], io: CliIo, loaded: ReadonlyMap<Comma
     .strict()
     .help()
     .alias('help', 'h')
-    // Podman's form ("podman version 4.3.1"): podman-compose takes the last word.
-    .version(`podctl version ${VERSION}`)
+    .version(VERSION_LINE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .completion('completion', 'Generate a bash/zsh completion script')
     .demandCommand(1, 'missing command')

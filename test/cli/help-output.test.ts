@@ -22,9 +22,9 @@ const UPDATE = process.env['UPDATE_HELP_FIXTURES'] === '1'
 // Every command's --help, by its words.
 const HELP: string[][] = [
   [],
-  ...['ps', 'rm', 'create', 'run', 'start', 'stop', 'kill', 'inspect', 'logs', 'wait', 'images', 'rmi', 'graph', 'version', 'info'].map(c => [c]),
+  ...['ps', 'rm', 'create', 'run', 'start', 'stop', 'kill', 'inspect', 'logs', 'wait', 'exec', 'images', 'rmi', 'graph', 'version', 'info'].map(c => [c]),
   ['container'],
-  ...['ps', 'rm', 'create', 'run', 'start', 'stop', 'kill', 'inspect', 'logs', 'wait', 'exists'].map(c => ['container', c]),
+  ...['ps', 'rm', 'create', 'run', 'start', 'stop', 'kill', 'inspect', 'logs', 'wait', 'exec', 'exists'].map(c => ['container', c]),
   ['network'],
   ...['create', 'ls', 'inspect', 'rm', 'prune', 'exists'].map(c => ['network', c]),
   ['image'],

@@ -3,7 +3,8 @@
 // spawn to exit, as a shell script or CI job pays them; the median of --runs samples, in ms.
 // A sample's setup (the container an rm removes) and cleanup are untimed, and every sample
 // starts from an empty state (only the image). The tools alternate which goes first.
-// "podctl ÷ node" compares podctl with the same pattern of `node -e 0` processes.
+// "podctl ÷ node" compares podctl with the same pattern of `node -e 0` processes, sampled in
+// the same row.
 //
 // podctl: temp --root/--runroot/--cni-config-dir/--cni-cache-dir; its default network
 // (`podctl`, bridge podctl0, 10.88.0.0/16) is written into that temp CNI dir on first use.
@@ -13,6 +14,11 @@
 // Every container either tool created is removed by ID from its own temp root, on failure too.
 //
 // Usage: tsx bench/startup.bench.ts [--runs 10] [--out NAME] [--bin dist/podctl.mjs] [--no-podman] [--keep-env]
+//          [--rows KEY,KEY… | --rows startup] [--before OTHER/podctl.mjs]
+// --rows runs only those rows (keys as in the JSON; `startup` = node-floor, version, ps-empty,
+// create-none, rm-created); node -e 0 always runs first, as the floor. --before times a second
+// podctl build (its own temp root) in the same rows, alternating with --bin, so that a
+// before/after comparison sees the same machine load; only rows without a network take it.
 // Writes bench/results/startup-<date>-<NAME>.json and .txt (this console output).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -75,7 +81,7 @@ function firstErrorLine (p: Proc): string {
 // ---- the two CLIs --------------------------------------------------------------------------
 
 interface Cli {
-  name: 'podctl' | 'podman'
+  name: 'podctl' | 'podman' | 'podctl-before'
   exec: (args: string[]) => Promise<Proc>
   // Containers created and not yet removed, by full ID.
   ids: Set<string>
@@ -309,14 +315,35 @@ function median (xs: number[]): number {
 }
 
 interface ToolResult { ms: number[], median: number, failures: string[] }
-interface RowResult { key: string, label: string, shape: Shape, floor: ToolResult, podctl?: ToolResult, podman?: ToolResult, podmanOverPodctl?: number, podctlOverFloor?: number, loadavgAfter?: number[] }
+interface RowResult { key: string, label: string, shape: Shape, floor: ToolResult, podctl?: ToolResult, podman?: ToolResult, before?: ToolResult, podmanOverPodctl?: number, podctlOverFloor?: number, beforeOverPodctl?: number, loadavgAfter?: number[] }
 
 const fmtMs = (x: number | undefined): string => x === undefined || Number.isNaN(x) ? '—' : x >= 1000 ? x.toFixed(0) : x.toFixed(1)
 const fmtX = (x: number | undefined): string => x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`
 
-function rowLine (r: RowResult): string {
+function rowLine (r: RowResult, withBefore: boolean): string {
   const cell = (x: ToolResult | undefined): string => x === undefined ? '—' : x.ms.length === 0 ? 'FAILED' : fmtMs(x.median)
-  return `${r.label.padEnd(58)} ${cell(r.podctl).padStart(9)} ${cell(r.podman).padStart(9)} ${fmtX(r.podmanOverPodctl).padStart(9)} ${fmtX(r.podctlOverFloor).padStart(9)}`
+  const before = withBefore ? ` ${cell(r.before).padStart(9)} ${fmtX(r.beforeOverPodctl).padStart(9)}` : ''
+  return `${r.label.padEnd(58)} ${cell(r.podctl).padStart(9)} ${cell(r.podman).padStart(9)} ${fmtX(r.podmanOverPodctl).padStart(9)} ${fmtX(r.podctlOverFloor).padStart(9)}${before}`
+}
+
+const STARTUP_ROWS = ['node-floor', 'version', 'ps-empty', 'create-none', 'rm-created']
+const NETWORK_FREE_ROWS = new Set([...STARTUP_ROWS, 'run-none'])
+
+// --rows: the chosen rows in table order, node -e 0 (the floor) first.
+function chooseRows (raw: string | undefined): Row[] {
+  if (raw === undefined) return ROWS
+  const keys = new Set(raw.split(',').flatMap(k => k === 'startup' ? STARTUP_ROWS : [k.trim()]).filter(Boolean))
+  const unknown = [...keys].filter(k => !ROWS.some(r => r.key === k))
+  if (unknown.length > 0) throw new Error(`--rows: unknown row ${unknown.join(', ')}; rows: ${ROWS.map(r => r.key).join(', ')}, or startup`)
+  keys.add('node-floor')
+  return ROWS.filter(r => keys.has(r.key))
+}
+
+// A podctl build: run with node when it is a script, else as the program it is (the launcher).
+function podctlExec (bin: string, globals: string[], env: NodeJS.ProcessEnv, cwd: string): (args: string[]) => Promise<Proc> {
+  return /\.[cm]?js$/.test(bin)
+    ? args => spawnTimed(process.execPath, [bin, ...globals, ...args], env, cwd)
+    : args => spawnTimed(bin, [...globals, ...args], env, cwd)
 }
 
 // ---- host bits --------------------------------------------------------------------------------
@@ -341,6 +368,11 @@ async function main (): Promise<void> {
   if (!/^[A-Za-z0-9._-]+$/.test(outName)) throw new Error(`--out: a plain name, got ${outName}`)
   const bin = path.resolve(opt('--bin') ?? path.join(import.meta.dirname, '../dist/podctl.mjs'))
   if (!fs.existsSync(bin)) throw new Error(`${bin} missing: npm run build`)
+  const rows = chooseRows(opt('--rows'))
+  const beforeBin = opt('--before') === undefined ? undefined : path.resolve(opt('--before')!)
+  if (beforeBin !== undefined && !fs.existsSync(beforeBin)) throw new Error(`--before: ${beforeBin} missing`)
+  if (beforeBin !== undefined && rows.some(r => !NETWORK_FREE_ROWS.has(r.key))) throw new Error(`--before takes only rows without a network (${[...NETWORK_FREE_ROWS].join(', ')}): both builds would share the default bridge and its IPAM`)
+  const needsNetwork = rows.some(r => !NETWORK_FREE_ROWS.has(r.key))
   const date = new Date().toISOString().slice(0, 10)
   const resultsDir = path.join(import.meta.dirname, 'results')
   const outBase = path.join(resultsDir, `startup-${date}-${outName}`)
@@ -367,6 +399,9 @@ async function main (): Promise<void> {
   log(`startup bench: ${runs} runs per row, ${new Date().toISOString()}`)
   log(`host: ${host.cpus} × ${host.cpuModel}, ${host.memGiB} GiB, kernel ${host.kernel}, node ${host.node}, ${host.runc}, ${host.conmon}; load average at start ${host.loadavgAtStart.map(x => x.toFixed(2)).join(' ')}`)
   log(`podctl: ${bin} (sha256 ${binInfo.sha256.slice(0, 12)}, built ${binInfo.mtime}; repo HEAD ${binInfo.repoHead.slice(0, 12)}, ${binInfo.repoDirtyFiles} changed files in the work tree)`)
+  const beforeInfo = beforeBin === undefined ? undefined : { path: beforeBin, sha256: crypto.createHash('sha256').update(fs.readFileSync(beforeBin)).digest('hex'), mtime: fs.statSync(beforeBin).mtime.toISOString() }
+  if (beforeInfo !== undefined) log(`podctl-before: ${beforeInfo.path} (sha256 ${beforeInfo.sha256.slice(0, 12)}, built ${beforeInfo.mtime}), alternating with podctl in every row`)
+  if (rows.length < ROWS.length) log(`rows: ${rows.map(r => r.key).join(', ')} (--rows)`)
 
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-startupbench-'))
   const rootfs = buildBusyboxRootfs(base)
@@ -390,17 +425,22 @@ async function main (): Promise<void> {
 
   const pd = path.join(base, 'podctl')
   const podctlGlobals = ['--root', `${pd}/root`, '--runroot', `${pd}/run`, '--cni-config-dir', `${pd}/cni`, '--cni-cache-dir', `${pd}/cache`]
-  const podctl: Cli = { name: 'podctl', ids: new Set(), sweepCount: 0, exec: args => spawnTimed(process.execPath, [bin, ...podctlGlobals, ...args], childEnv, cwd) }
+  const podctl: Cli = { name: 'podctl', ids: new Set(), sweepCount: 0, exec: podctlExec(bin, podctlGlobals, childEnv, cwd) }
+  const bd = path.join(base, 'podctl-before')
+  const before: Cli | undefined = beforeBin === undefined
+    ? undefined
+    : { name: 'podctl-before', ids: new Set(), sweepCount: 0, exec: podctlExec(beforeBin, ['--root', `${bd}/root`, '--runroot', `${bd}/run`, '--cni-config-dir', `${bd}/cni`, '--cni-cache-dir', `${bd}/cache`], childEnv, cwd) }
 
   let podman: Cli | undefined
   let podmanSetup: PodmanSetup | undefined
-  const tools: Cli[] = [podctl]
+  const tools: Cli[] = before === undefined ? [podctl] : [podctl, before]
   const results: RowResult[] = []
   const warm: Record<string, Record<string, number | string>> = {}
   const cleanupReport: string[] = []
   let podctlNetwork = ''
   try {
     await cmd(podctl, ['image', 'import', rootfs.dir, IMAGE])
+    if (before !== undefined) await cmd(before, ['image', 'import', rootfs.dir, IMAGE])
     if (!argv.includes('--no-podman') && sh('podman', ['--version']) !== '') {
       const md = path.join(base, 'podman')
       fs.mkdirSync(md)
@@ -451,31 +491,36 @@ async function main (): Promise<void> {
     for (const t of tools) {
       warm[t.name] = {}
       const w = warm[t.name]!
-      const first = await created(t, runNet())
-      w['first run -d, default network'] = first.ms
-      await cleanup(t)
+      if (needsNetwork) {
+        const first = await created(t, runNet())
+        w['first run -d, default network'] = first.ms
+        await cleanup(t)
+      }
       w['--version output'] = (await cmd(t, ['--version'])).stdout.trim()
-      for (const args of [['ps', '-a'], ['create', '--network', 'none', IMAGE, 'true'], ['run', '-d', '--network', 'none', IMAGE, ...SLEEP], runNet()]) await cmd(t, args)
+      for (const args of [['ps', '-a'], ['create', '--network', 'none', IMAGE, 'true'], ['run', '-d', '--network', 'none', IMAGE, ...SLEEP], ...(needsNetwork ? [runNet()] : [])]) await cmd(t, args)
       await cleanup(t)
       await sweep(t)
     }
-    podctlNetwork = (await cmd(podctl, ['network', 'inspect', 'podctl', '--format', '{{.Name}} {{.Driver}} {{.NetworkInterface}}'])).stdout.trim()
-    log(`podctl: temp --root, --runroot, --cni-config-dir, --cni-cache-dir under ${pd}; default network ${podctlNetwork} (${fs.readdirSync(`${pd}/cni`).join(', ')})`)
-    log(`first run -d on the default network after import (untimed warm-up, not in the table): ${tools.map(t => `${t.name} ${fmtMs(warm[t.name]!['first run -d, default network'] as number)} ms`).join(', ')}`)
+    if (needsNetwork) {
+      podctlNetwork = (await cmd(podctl, ['network', 'inspect', 'podctl', '--format', '{{.Name}} {{.Driver}} {{.NetworkInterface}}'])).stdout.trim()
+      log(`podctl: temp --root, --runroot, --cni-config-dir, --cni-cache-dir under ${pd}; default network ${podctlNetwork} (${fs.readdirSync(`${pd}/cni`).join(', ')})`)
+      log(`first run -d on the default network after import (untimed warm-up, not in the table): ${tools.map(t => `${t.name} ${fmtMs(warm[t.name]!['first run -d, default network'] as number)} ms`).join(', ')}`)
+    } else {
+      log(`podctl: temp --root, --runroot, --cni-config-dir, --cni-cache-dir under ${pd}; no row uses a network (none set up)`)
+    }
     log(`--version prints: ${tools.map(t => `${t.name} ${JSON.stringify(warm[t.name]!['--version output'])}`).join(', ')}`)
     log(`processes run in ${cwd}; every sample starts with no containers (only the image)`)
     if (podman !== undefined) log('not isolated by Podman 4.3\'s flags: netavark\'s IPAM db (/run/containers/networks) and its iptables chains are host-wide')
     log()
-    log(`${`row (median of ${runs}, ms)`.padEnd(58)} ${'podctl'.padStart(9)} ${'Podman'.padStart(9)} ${'Pm÷pctl'.padStart(9)} ${'pctl÷node'.padStart(9)}`)
+    log(`${`row (median of ${runs}, ms)`.padEnd(58)} ${'podctl'.padStart(9)} ${'Podman'.padStart(9)} ${'Pm÷pctl'.padStart(9)} ${'pctl÷node'.padStart(9)}${before === undefined ? '' : ` ${'before'.padStart(9)} ${'bef÷pctl'.padStart(9)}`}`)
 
-    let floorSingle = NaN
-    for (const row of ROWS) {
+    for (const row of rows) {
       const floor: ToolResult = { ms: [], median: NaN, failures: [] }
       const per = new Map<string, ToolResult>(tools.map(t => [t.name, { ms: [], median: NaN, failures: [] }]))
       for (let r = 0; r < runs; r++) {
         if (aborted) throw new Error('aborted')
-        // Floor (for shapes other than a single process) and the tools, order alternating.
-        if (row.sample === undefined || row.shape.kind !== 'single') floor.ms.push(await floorSample(row.shape, node))
+        // The floor in every row, beside the tools (a loaded machine drifts), order alternating.
+        floor.ms.push(await floorSample(row.shape, node))
         const sample = row.sample
         if (sample === undefined) continue
         for (const t of r % 2 === 0 ? tools : [...tools].reverse()) {
@@ -489,8 +534,7 @@ async function main (): Promise<void> {
           }
         }
       }
-      floor.median = row.sample === undefined || row.shape.kind !== 'single' ? median(floor.ms) : floorSingle
-      if (row.key === 'node-floor') floorSingle = floor.median
+      floor.median = median(floor.ms)
       for (const res of per.values()) res.median = median(res.ms)
       const rr: RowResult = { key: row.key, label: row.label, shape: row.shape, floor }
       if (row.sample === undefined) rr.podctl = floor
@@ -498,11 +542,13 @@ async function main (): Promise<void> {
         rr.podctl = per.get('podctl')
         if (podman !== undefined) rr.podman = per.get('podman')
         if (rr.podman !== undefined && rr.podctl !== undefined) rr.podmanOverPodctl = rr.podman.median / rr.podctl.median
+        if (before !== undefined) rr.before = per.get('podctl-before')
+        if (rr.before !== undefined && rr.podctl !== undefined) rr.beforeOverPodctl = rr.before.median / rr.podctl.median
       }
       if (rr.podctl !== undefined) rr.podctlOverFloor = rr.podctl.median / floor.median
       rr.loadavgAfter = os.loadavg()
       results.push(rr)
-      log(rowLine(rr))
+      log(rowLine(rr, before !== undefined))
       for (const [name, res] of per) if (res.failures.length > 0) log(`  ${name}: ${res.failures.length} of ${runs} samples failed; first: ${res.failures[0]}`)
     }
   } finally {
@@ -530,10 +576,11 @@ async function main (): Promise<void> {
   const seconds = (performance.now() - started) / 1000
   log()
   log('Pm÷pctl: Podman ms ÷ podctl ms (above 1: podctl faster). pctl÷node: podctl ÷ the same pattern of `node -e 0` processes.')
+  if (before !== undefined) log('before: the --before build; bef÷pctl: its ms ÷ podctl ms (above 1: podctl faster than before).')
   log(`bench took ${seconds.toFixed(0)} s; load average at end ${os.loadavg().map(x => x.toFixed(2)).join(' ')}`)
   fs.mkdirSync(resultsDir, { recursive: true })
   const json = {
-    host, runs, date: new Date().toISOString(), benchSeconds: seconds, podctl: { ...binInfo, defaultNetwork: podctlNetwork, storage: `temp --root, --runroot, --cni-config-dir, --cni-cache-dir` },
+    host, runs, date: new Date().toISOString(), benchSeconds: seconds, podctl: { ...binInfo, defaultNetwork: podctlNetwork, storage: `temp --root, --runroot, --cni-config-dir, --cni-cache-dir` }, podctlBefore: beforeInfo,
     environment: { removed: dropped, nodeFloorWithRemovedMs: withDropped }, podman: podmanSetup, warmup: warm, cleanup: cleanupReport, rows: results,
   }
   fs.writeFileSync(`${outBase}.json`, JSON.stringify(json, null, 2) + '\n')

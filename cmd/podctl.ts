@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { hideBin } from 'yargs/helpers'
-
 import { runCli } from '../src/cli/cli.js'
 
 // The only place that sets the exit status.
@@ -16,7 +14,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // The launcher (cmd/podctl.sh) renames --env-file, which Node 20 would take as its own.
-const args = hideBin(process.argv).map(a => a === '--podctl-env-file' ? '--env-file' : a.startsWith('--podctl-env-file=') ? `--env-file=${a.slice('--podctl-env-file='.length)}` : a)
+// (argv past node and the script: yargs/helpers' hideBin, without loading yargs-parser.)
+const args = process.argv.slice(2).map(a => a === '--podctl-env-file' ? '--env-file' : a.startsWith('--podctl-env-file=') ? `--env-file=${a.slice('--podctl-env-file='.length)}` : a)
 
 const code = await runCli(args, {
   stdout: s => { process.stdout.write(s) },

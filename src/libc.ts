@@ -1,4 +1,6 @@
-import koffi from 'koffi'
+import { createRequire } from 'node:module'
+
+import type Koffi from 'koffi'
 
 // The few libc calls podctl needs that Node lacks (flock, umount2, mknod, lsetxattr). Loaded on first use.
 interface Libc {
@@ -15,10 +17,16 @@ export const LOCK_NB = 4
 export const MNT_DETACH = 2
 
 let libc: Libc | undefined
+// koffi (a native addon) is required on first use, not when podctl starts.
+let koffiModule: typeof Koffi | undefined
+function koffi (): typeof Koffi {
+  koffiModule ??= createRequire(import.meta.url)('koffi') as typeof Koffi
+  return koffiModule
+}
 
 export function loadLibc (): Libc {
   if (libc !== undefined) return libc
-  const lib = koffi.load('libc.so.6')
+  const lib = koffi().load('libc.so.6')
   const flock = lib.func('int flock(int fd, int operation)')
   const umount2 = lib.func('int umount2(const char *target, int flags)')
   const mknod = lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)')
@@ -38,7 +46,7 @@ export function loadLibc (): Libc {
 
 // errno of the last synchronous call on this thread.
 export function lastErrno (): number {
-  return koffi.errno()
+  return koffi().errno()
 }
 
 // Linux's makedev(3) for mknod.

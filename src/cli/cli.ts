@@ -1,9 +1,8 @@
-import yargs from 'yargs'
 import type { Argv, CommandModule } from 'yargs'
 
 import { createLogger, errorMessage, exitStatus, GLOBAL_OPTIONS, isPodctlError, PodctlError, resolveConfig, VERSION } from '../index.js'
 import type { RemovalBackendFactory } from '../index.js'
-import type { Args, CommandResult, PodctlCommand, PodctlGroup } from './command.js'
+import type { Args, CommandDescriptor, CommandResult, GroupDescriptor, PodctlCommand } from './command.js'
 import { isGroup, setCommandStreams } from './command.js'
 import { COMMANDS } from './commands/index.js'
 import { CommandContext, checkStateAccess } from './context.js'
@@ -17,27 +16,64 @@ export interface CliIo {
   removalBackend?: RemovalBackendFactory
 }
 
+// --version prints Podman's form ("podman version 4.3.1"): podman-compose takes the last word.
+const VERSION_LINE = `podctl version ${VERSION}`
+
 // Parses argv, runs the one command it names and returns the exit status; never throws.
+// Only that command's module is imported and only its builder runs: the words of argv pick
+// it before yargs is built; should yargs match another command (a flag before the command
+// word that takes a value), that one is loaded and the parse runs again.
 export async function runCli (args: string[], io: CliIo): Promise<number> {
+  // `podctl --version` alone prints what yargs would, without loading yargs.
+  if (args.length === 1 && args[0] === '--version') {
+    io.stdout(`${VERSION_LINE}\n`)
+    return 0
+  }
+  const loaded = new Map<CommandDescriptor, PodctlCommand>()
+  for (const d of namedCommands(args)) loaded.set(d, await d.load())
+  for (;;) {
+    const status = await parseAndRun(args, io, loaded)
+    if (typeof status === 'number') return status
+    loaded.set(status.descriptor, await status.descriptor.load())
+  }
+}
+
+// Thrown by the builder of a command that is not loaded yet; never reaches the user.
+class NotLoaded extends Error {
+  readonly descriptor: CommandDescriptor
+  constructor (descriptor: CommandDescriptor) {
+    super(`Assertion failed: ${descriptor.command} is not loaded`)
+    this.descriptor = descriptor
+  }
+}
+
+// The part of yargs' internals (not in its typings) that skips the help rendering below.
+interface YargsInternals { getInternalMethods: () => { getUsageInstance: () => { cacheHelpMessage: () => void } } }
+
+async function parseAndRun (args: string[], io: CliIo, loaded: ReadonlyMap<CommandDescriptor, PodctlCommand>): Promise<number | NotLoaded> {
   let result: CommandResult | undefined
   let failure: unknown
   let jsonErrors = false
 
   // group: the word of the group the command is in ("pod"), if any.
-  const toModule = (cmd: PodctlCommand, group?: string): CommandModule => ({
-    command: cmd.command,
-    describe: cmd.describe,
-    aliases: cmd.aliases ?? [],
+  const toModule = (d: CommandDescriptor, group?: string): CommandModule => ({
+    command: d.command,
+    describe: d.describe,
+    aliases: d.aliases ?? [],
     builder: (y: Argv) => {
+      const cmd = loaded.get(d)
+      if (cmd === undefined) throw new NotLoaded(d)
       const b = cmd.builder ? cmd.builder(y) : y
       for (const [ex, desc] of cmd.examples ?? []) b.example(ex, desc)
       return b
     },
     handler: async (argv) => {
+      const cmd = loaded.get(d)
+      if (cmd === undefined) throw new NotLoaded(d)
       const a = argv as unknown as Args
       jsonErrors = a['format'] === 'json'
       const config = resolveConfig(a)
-      const commandPath = [group, cmd.command.split(' ')[0]].filter(w => w !== undefined && w !== 'container').join(' ')
+      const commandPath = [group, d.command.split(' ')[0]].filter(w => w !== undefined && w !== 'container').join(' ')
       const stateAccess = checkStateAccess(config.root, commandPath, a)
       using ctx = new CommandContext({
         config,
@@ -51,17 +87,17 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
       result = await cmd.run(ctx, a)
     },
   })
-  const toGroup = (g: PodctlGroup): CommandModule => ({
+  const toGroup = (g: GroupDescriptor): CommandModule => ({
     command: g.command,
     describe: g.describe,
     aliases: g.aliases ?? [],
     builder: (y: Argv) => {
-      for (const sub of g.subcommands) y.command(toModule(sub, g.command.split(' ')[0]))
+      for (const s of g.subcommands) y.command(toModule(s, g.command.split(' ')[0]))
       return y.demandCommand(1, '').strictCommands()
     },
     handler: () => {},
   })
-
+  const { default: yargs } = await import('yargs')
   const parser = yargs(args)
     .scriptName('podctl')
     .usage('Manage pods, containers and networks, and remove them fast and safely\n\nUsage: podctl [options] <command>')
@@ -69,8 +105,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     .strict()
     .help()
     .alias('help', 'h')
-    // Podman's form ("podman version 4.3.1"): podman-compose takes the last word.
-    .version(`podctl version ${VERSION}`)
+    .version(VERSION_LINE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .completion('completion', 'Generate a bash/zsh completion script')
     .demandCommand(1, 'missing command')
@@ -83,6 +118,11 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     parser.option(spec.flag, { type: 'string', global: true, describe: `${spec.describe} (env ${spec.env}, default ${spec.default})` })
   }
   for (const c of COMMANDS) parser.command(isGroup(c) ? toGroup(c) : toModule(c))
+  // yargs renders the matched command's whole help text as it calls the handler, in case the
+  // handler asks for it (none does): tens of ms per run. Help asked for (--help, a usage
+  // error) is rendered where it is printed and stays as it was.
+  const internals = parser as unknown as YargsInternals
+  internals.getInternalMethods().getUsageInstance().cacheHelpMessage = () => {}
 
   let helpText = ''
   try {
@@ -90,6 +130,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     failure = err
   }
+  if (failure instanceof NotLoaded) return failure
   if (failure === undefined && result === undefined && helpText !== '') {
     io.stdout(helpText.endsWith('\n') ? helpText : helpText + '\n')
     return 0
@@ -134,6 +175,28 @@ function translateYargsMessage (msg: string, args: string[]): PodctlError {
     return new PodctlError('INVALID_ARGUMENT', `missing command\nTry 'podctl ${commandPath(args)}--help' for more information`)
   }
   return new PodctlError('INVALID_ARGUMENT', msg.replace(/^./, c => c.toLowerCase()))
+}
+
+// The descriptors argv's words name, outermost first: the first word that is not an option
+// or a global option's value is the command; in a group, the next such word the subcommand.
+export function namedCommands (args: readonly string[]): CommandDescriptor[] {
+  // A completion request: `podctl --get-yargs-completions podctl WORD…`.
+  const words = args[0] === '--get-yargs-completions' ? args.slice(2) : args
+  const takesValue = new Set(GLOBAL_OPTIONS.map(o => `--${o.flag}`))
+  let level: readonly (CommandDescriptor | GroupDescriptor)[] = COMMANDS
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!
+    if (w === '--') break
+    if (w.startsWith('-')) {
+      if (takesValue.has(w)) i++
+      continue
+    }
+    const d = level.find(c => c.command.split(' ')[0] === w || (c.aliases ?? []).includes(w))
+    if (d === undefined) return []
+    if (!isGroup(d)) return [d]
+    level = d.subcommands
+  }
+  return []
 }
 
 function commandPath (args: string[]): string {

@@ -31,7 +31,24 @@ export interface PodctlGroup {
   subcommands: PodctlCommand[]
 }
 
-export function isGroup (c: PodctlCommand | PodctlGroup): c is PodctlGroup {
+// The command tree's entries (src/cli/commands/index.ts): what help and completion list,
+// known without importing the command's module; load() imports it (builder and run) and
+// is called only for the command a command line names.
+export interface CommandDescriptor {
+  command: string
+  describe: string
+  aliases?: string[]
+  load: () => Promise<PodctlCommand>
+}
+
+export interface GroupDescriptor {
+  command: string
+  describe: string
+  aliases?: string[]
+  subcommands: CommandDescriptor[]
+}
+
+export function isGroup (c: CommandDescriptor | GroupDescriptor): c is GroupDescriptor {
   return 'subcommands' in c
 }
 

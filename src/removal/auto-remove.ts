@@ -1,9 +1,7 @@
 import { errorMessage } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
-import { executeRemoval, prepareRemoval } from './index.js'
 import type { RemovalBackendFactory } from './index.js'
-import { createHostBackend } from './host-backend.js'
 import { exitedAutoRemoveIds } from '../state/container-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { refreshContainerStates } from '../containers/refresh-state.js'
@@ -12,11 +10,15 @@ import { refreshContainerStates } from '../containers/refresh-state.js'
 // Podman's --rm). A concurrent `rm` of the same container is fine: the engine's claim lets
 // one process do the steps and the other sees it gone. Returns the IDs removed here; a
 // failure is logged, never thrown: the container stays for the next observer or `rm`.
-export async function removeAutoRemoved (host: Host, ids: readonly ContainerId[], backend: RemovalBackendFactory = createHostBackend): Promise<string[]> {
+// The engine and its host backend (runtime, network, storage) are imported only when there
+// is something to remove: every command that lists containers observes them first.
+export async function removeAutoRemoved (host: Host, ids: readonly ContainerId[], backend?: RemovalBackendFactory): Promise<string[]> {
   if (ids.length === 0) return []
   try {
+    const { executeRemoval, prepareRemoval } = await import('./index.js')
+    const makeBackend = backend ?? (await import('./host-backend.js')).createHostBackend
     const prep = prepareRemoval(host.store, { mode: 'rm', targets: ids.map(id => ({ id })), force: true, depend: false, volumes: true })
-    const report = await executeRemoval(host, prep, { backend: backend(host) })
+    const report = await executeRemoval(host, prep, { backend: makeBackend(host) })
     for (const c of report.containers) {
       if (c.outcome.status === 'failed') host.log.warn(`removing --rm container ${c.id}: ${c.outcome.error.message}`)
     }

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 
 import { PodctlError } from '../errors.js'
+import { openDatabase } from './sqlite.js'
 
 // Why this process cannot write the state under root (its dir, state.db or the WAL
 // files), or undefined when it can. A root that does not exist yet counts as writable:
@@ -47,13 +48,13 @@ export function openReadOnlyDatabase (file: string, reason: string, timeoutMs: n
   for (let attempt = 0; attempt < 5; attempt++) {
     const walSize = sizeOf(wal)
     if (walSize !== undefined && sizeOf(`${file}-shm`) !== undefined) {
-      return new Database(file, { readonly: true, fileMustExist: true, timeout: timeoutMs })
+      return openDatabase(file, { readonly: true, fileMustExist: true, timeout: timeoutMs })
     }
     if (walSize !== undefined && walSize > 0) {
       throw readOnlyError(file, reason, `its write-ahead log ${wal} cannot be read without ${file}-shm; run a podctl command with write access once to checkpoint it`)
     }
     const copy = readUnchanged(file, wal)
-    if (copy !== undefined) return new Database(copy, { readonly: true })
+    if (copy !== undefined) return openDatabase(copy, { readonly: true })
   }
   throw new PodctlError('STATE_FAILED', `state database ${file} kept changing while it was read; try again`)
 }

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 
 import { errorMessage, PodctlError } from '../errors.js'
+import { openDatabase } from './sqlite.js'
 import { openReadOnlyDatabase, readOnlyError, stateReadOnlyReason } from './read-only-open.js'
 import { MIGRATIONS } from './schema.js'
 
@@ -47,7 +48,7 @@ export class StateStore implements Disposable {
       let store: StateStore
       if (readOnlyReason === undefined) {
         fs.mkdirSync(root, { recursive: true, mode: 0o700 })
-        store = new StateStore(new Database(file, { timeout: busyTimeoutMs() }), file)
+        store = new StateStore(openDatabase(file, { timeout: busyTimeoutMs() }), file)
       } else {
         store = new StateStore(openReadOnlyDatabase(file, readOnlyReason, busyTimeoutMs()), file, readOnlyReason)
       }
@@ -61,7 +62,7 @@ export class StateStore implements Disposable {
   }
 
   static openMemory (): StateStore {
-    const store = new StateStore(new Database(':memory:'), ':memory:')
+    const store = new StateStore(openDatabase(':memory:'), ':memory:')
     store.configure()
     store.migrate()
     return store
@@ -70,7 +71,8 @@ export class StateStore implements Disposable {
   private configure (): void {
     this.db.pragma(`busy_timeout = ${busyTimeoutMs()}`)
     if (!this.readOnly) {
-      this.db.pragma('journal_mode = WAL')
+      // WAL is a property of the file, kept across opens: set when the database is new.
+      if (this.db.pragma('user_version', { simple: true }) === 0) this.db.pragma('journal_mode = WAL')
       this.db.pragma('synchronous = FULL')
     }
     this.db.pragma('foreign_keys = ON')

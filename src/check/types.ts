@@ -30,6 +30,8 @@ export const FINDING_KINDS = [
   'bad-conflist', // a CNI config file that does not parse
   'orphan-veth', // a veth on a podctl bridge that no attachment owns
   'orphan-masquerade', // a bridge ipMasq rule and chain of a podctl network for a container that is gone
+  'orphan-nat-chain', // a PODCTL- NAT chain whose network config is gone
+  'missing-nat-rule', // a network with containers whose PODCTL- NAT jump is missing
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 

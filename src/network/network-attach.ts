@@ -29,6 +29,8 @@ export interface AttachDeps {
   walk: () => Promise<ConfigWalk>
   signal?: AbortSignal
   pluginTimeoutMs?: number
+  // Makes sure the network's own NAT (network-nat.ts) is in place; runs before each ADD.
+  ensureNat?: (net: NetworkConfig) => Promise<void>
 }
 
 const CONTAINER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/
@@ -78,6 +80,7 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         }
       }
     }
+    for (const net of nets) await deps.ensureNat?.(net)
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
     await createNetns(netnsPath, deps.signal)
     const ctx = chainContext(deps, containerId, netnsPath)
@@ -140,11 +143,13 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
     const walk = targets.length > 0 ? await deps.walk() : undefined
     const errors: unknown[] = []
     for (const t of targets) {
-      const net = configForTeardown(walk!, t, deps.log)
-      if (net !== undefined) {
+      const found = configForTeardown(walk!, t, deps.log)
+      if (found !== undefined) {
+        const { net, cached } = found
         const args = t.cached?.cniArgs ?? cniArgsFor()
-        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
-        await removeMasquerade(net, containerId, t.cached?.result, deps.signal).catch((e: unknown) => { errors.push(e) })
+        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result, t.cached?.capabilityArgs))
+        // Without the config ADD used, whether the plugin masqueraded is unknown: look.
+        await removeMasquerade(net, containerId, t.cached?.result, deps.signal, !cached).catch((e: unknown) => { errors.push(e) })
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }
@@ -159,9 +164,9 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
   })
 }
 
-// The live config if it still describes what was set up (same plugin types), else the
-// config cached at ADD time; so a network is always torn down by its own plugins.
-function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): NetworkConfig | undefined {
+// The config cached at ADD time (what set the attachment up: a flag flipped in the file
+// since, such as ipMasq, must not change how it is torn down), else the live config.
+function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): { net: NetworkConfig, cached: boolean } | undefined {
   const live = walk.byName.get(t.name)
   let cachedConf: NetworkConfig | undefined
   const text = t.cached === undefined ? undefined : cachedConfigText(t.cached)
@@ -170,12 +175,8 @@ function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): Network
       cachedConf = parseNetworkConfig(`<cached ${t.name}>`, text, 0, /"plugins"\s*:/.test(text))
     } catch { /* unusable cache: fall back to the live config */ }
   }
-  const types = (n: NetworkConfig): string => n.plugins.map(p => p.type).join(',')
-  if (live !== undefined && (cachedConf === undefined || types(live) === types(cachedConf))) return live
-  if (cachedConf !== undefined) {
-    log.debug(`network ${t.name} changed or vanished since ADD: tearing down with the cached config`)
-    return cachedConf
-  }
+  if (cachedConf !== undefined) return { net: cachedConf, cached: true }
+  if (live !== undefined) return { net: live, cached: false }
   log.warn(`network ${t.name} not found and no cached config: nothing to tear down for ${t.ifname}`)
   return undefined
 }

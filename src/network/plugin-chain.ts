@@ -54,7 +54,7 @@ export async function addNetwork (ctx: ChainContext, net: NetworkConfig, ifname:
       const stdin = pluginStdin(net, plugin, prev, runtime)
       prev = await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'ADD', type: plugin.type, stdin })) ?? prev
     } catch (err) {
-      const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev)
+      const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev, runtime)
       for (const e of cleanup) ctx.log.warn(`cleaning up network ${net.name} after a failed ADD: ${errorMessage(e)}`)
       throw err
     }
@@ -72,7 +72,8 @@ export function cleanupContext (ctx: ChainContext): ChainContext {
 
 // Runs DEL for every plugin of `net` in reverse order. Never throws: returns the errors.
 // A plugin missing from the plugin dirs is skipped with a warning (nothing to undo with it).
-export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, cached?: Record<string, unknown>): Promise<unknown[]> {
+// runtime: what ADD was given (portmap's DEL needs the port mappings to find its rules).
+export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, cached?: Record<string, unknown>, runtime: Record<string, unknown> = {}): Promise<unknown[]> {
   const errors: unknown[] = []
   const prev = passesPrevResultOnDel(net.cniVersion) ? cached : undefined
   for (const plugin of [...net.plugins].reverse()) {
@@ -81,7 +82,7 @@ export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname:
       continue
     }
     try {
-      const stdin = pluginStdin(net, plugin, prev)
+      const stdin = pluginStdin(net, plugin, prev, runtime)
       await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'DEL', type: plugin.type, stdin }))
     } catch (err) {
       errors.push(err)

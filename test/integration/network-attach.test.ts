@@ -8,7 +8,7 @@ import { isErrorCode } from '../../src/errors.js'
 import { CNIEnv } from '../../src/network/index.js'
 import type { CniSandbox } from '../helpers/cni.js'
 import {
-  addressesInNetns, bridgePorts, cacheEntries, ip, ipamAllocations, linkExists, linksInNetns, makeLoggingPluginDir,
+  addressesInNetns, bridgePorts, cacheEntries, createLegacyMasqNetwork, ip, ipamAllocations, linkExists, linksInNetns, makeLoggingPluginDir,
   natRulesFor, netnsFiles, randomSubnet, readLog, uniqueName, withCniSandbox,
 } from '../helpers/cni.js'
 
@@ -117,7 +117,7 @@ test('detach tolerates a vanished netns and a missing cache entry, and still fre
     const env = s.cniEnv()
     const bridge = s.link()
     const net = s.net()
-    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
+    await createLegacyMasqNetwork(env, { name: net, subnets: [randomSubnet()], interfaceName: bridge })
     const c1 = uniqueName('c'); const c2 = uniqueName('c')
     const r1 = await env.attach(c1, [{ name: net }])
     await env.attach(c2, [{ name: net }])

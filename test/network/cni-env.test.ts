@@ -63,10 +63,10 @@ test('create writes a CNI 1.0.0 bridge conflist with host-local IPAM under the c
     assert.equal(conf, {
       cniVersion: '1.0.0',
       name: 'web',
-      args: { podctl: { labels: { app: 'web' }, created: (conf['args'] as { podctl: { created: string } }).podctl.created, internal: false } },
+      args: { podctl: { labels: { app: 'web' }, created: (conf['args'] as { podctl: { created: string } }).podctl.created, internal: false, nat: 'podctl' } },
       plugins: [
         {
-          type: 'bridge', bridge: 'ptbr0', isGateway: true, ipMasq: true, hairpinMode: true,
+          type: 'bridge', bridge: 'ptbr0', isGateway: true, ipMasq: false, hairpinMode: true,
           ipam: { type: 'host-local', ranges: [[{ subnet: '10.150.3.0/24', gateway: '10.150.3.1', rangeStart: '10.150.3.128', rangeEnd: '10.150.3.254' }]], dataDir: path.join(s.paths.cniCacheDir, 'networks'), routes: [{ dst: '0.0.0.0/0' }] },
         },
         { type: 'portmap', capabilities: { portMappings: true } },

@@ -202,3 +202,13 @@ export function removeNatChainsOf (network: string): void {
   const lines = ['*nat', ...jumps.map(l => `-D ${l.slice(3)}`), ...chains.flatMap(c => [`-F ${c}`, `-X ${c}`]), 'COMMIT', '']
   execFileSync('iptables-restore', ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
 }
+
+// PODCTL- chains whose jump names a conflist under `dir` that no longer exists: the NAT
+// of a removed network, a leak (as "<network>:<chain>").
+export function natChainsOfRemovedNetworks (dir: string): string[] {
+  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  return listing.flatMap(l => {
+    const m = /^-A POSTROUTING .*--comment "podctl network (\S+) file ([^"]+)" -j (PODCTL-[0-9a-f]+)$/.exec(l)
+    return m !== null && m[2]!.startsWith(`${dir}/`) && !fs.existsSync(m[2]!) ? [`${m[1]}:${m[3]}`] : []
+  })
+}

@@ -152,7 +152,7 @@ async function ip (args: string[], signal: AbortSignal | undefined): Promise<str
 
 // PODCTL- chains (network-nat.ts) whose conflist, named in the jump's comment, no longer
 // defines that network (another root's live networks are left alone), and networks of
-// this config dir that have containers but lost their jump (a firewall flush).
+// this config dir with attached containers that lost their jump (a firewall flush).
 export async function findNatProblems (walk: ConfigWalk, cni: CNIEnv, signal?: AbortSignal): Promise<Problem[]> {
   const ours = new Map(walk.networks.filter(ownsNat).map(n => [natChainName(n.file, n.name), n]))
   const families = new Set<IpFamily>([4, ...walk.networks.flatMap(n => subnetsOf(n).map(c => c.family))])
@@ -176,10 +176,12 @@ export async function findNatProblems (walk: ConfigWalk, cni: CNIEnv, signal?: A
   }
   for (const net of ours.values()) {
     if (await natInstalled(net, signal).catch(() => true)) continue
-    if ((await cni.users(net.name)).length === 0) continue
+    // Attached containers (cached CNI results) need it now; a created one gets it at start.
+    const attached = await readCachedAttachments(cni.config.cniCacheDir, f => f.startsWith(`${net.name}-`))
+    if (!attached.some(a => a.networkName === net.name)) continue
     out.push({
       kind: 'missing-nat-rule', object: net.name,
-      detail: `network ${net.name} has containers but its NAT rule (${natChainName(net.file, net.name)}) is missing`,
+      detail: `network ${net.name} has attached containers but its NAT rule (${natChainName(net.file, net.name)}) is missing`,
       repair: () => cni.ensureNat(net),
     })
   }

@@ -16,11 +16,11 @@ import { isPodctlOwned, parseNetworkConfig, podctlFileName } from './cni-config.
 import type { ConfigWalk } from './config-walk.js'
 import { findNetwork, walkConfigDir } from './config-walk.js'
 import type { CreateNetworkOptions } from './conflist-build.js'
-import { planNetwork, validateCreateOptions } from './create-plan.js'
+import { pickDefaultSubnet, planNetwork, validateCreateOptions } from './create-plan.js'
 import type { DirLock } from './dir-lock.js'
 import { dirLockFor } from './dir-lock.js'
 import { hasDns, stopDnsServer } from './dns-server.js'
-import { readHostRoutes } from './host-routes.js'
+import { readHostSubnets } from './host-routes.js'
 import { findPlugin } from './plugin-exec.js'
 import type { NetworkInspect } from './network-info.js'
 import { installNat, natInstalled, ownsNat, removeNat } from './network-nat.js'
@@ -32,6 +32,7 @@ import type { LockMode } from './rw-gate.js'
 
 export const DEFAULT_NETWORK = 'podctl'
 export const DEFAULT_BRIDGE = 'podctl0'
+// The default network's first choice (pickDefaultSubnet takes another when it is in use).
 export const DEFAULT_SUBNET = '10.88.0.0/16'
 
 export interface CNIEnvOptions {
@@ -91,7 +92,9 @@ export class CNIEnv {
   private async walkLocked (): Promise<ConfigWalk> {
     const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
     if (walk.byName.has(DEFAULT_NETWORK)) return walk
-    const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [DEFAULT_SUBNET], interfaceName: DEFAULT_BRIDGE }, { ...walk, networks: [] }, [], this.ipamDataDir)
+    const host = await readHostSubnets(this.signal)
+    const subnet = pickDefaultSubnet(walk, host, DEFAULT_BRIDGE)
+    const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [subnet], interfaceName: DEFAULT_BRIDGE }, walk, host, this.ipamDataDir)
     const text = conflistText(conf)
     const file = await this.writeConflist(DEFAULT_NETWORK, text)
     const net = parseNetworkConfig(file, text, Date.now())
@@ -116,7 +119,7 @@ export class CNIEnv {
       // As Podman with CNI: user-defined bridge networks resolve container names when the
       // dnsname plugin is installed (unless --disable-dns); the default network never does.
       const dns = opts.dns ?? ((opts.driver ?? 'bridge') === 'bridge' && findPlugin('dnsname', this.config.cniPluginDirs) !== undefined && hasDnsmasq())
-      const conf = planNetwork({ ...opts, dns }, walk, readHostRoutes(), this.ipamDataDir)
+      const conf = planNetwork({ ...opts, dns }, walk, await readHostSubnets(this.signal), this.ipamDataDir)
       const text = conflistText(conf)
       const file = await this.writeConflist(conf['name'] as string, text)
       const net = parseNetworkConfig(file, text, Date.now())

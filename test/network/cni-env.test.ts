@@ -107,7 +107,7 @@ test('bad input is refused with Podman\'s words before anything is written', asy
     const before = fs.readdirSync(s.paths.cniConfigDir).sort()
     const table: [string[], number, string][] = [
       [['web'], 125, 'Error: network name web already used: network already exists\n'],
-      [['--subnet', '10.151.0.0/25', 'x'], 125, 'Error: subnet 10.151.0.0/25 is already used on the host or by another config\n'],
+      [['--subnet', '10.151.0.0/25', 'x'], 125, `Error: subnet 10.151.0.0/25 is already used on the host or by another config: it overlaps 10.151.0.0/24 of network web (${path.join(s.paths.cniConfigDir, 'podctl-web.conflist')})\n`],
       [['--subnet', '10.152.0.1/24', 'x'], 125, 'Error: invalid subnet "10.152.0.1/24": host bits are set, did you mean 10.152.0.0/24?\n'],
       [['--subnet', '10.152.0.0/24', '--gateway', '10.153.0.1', 'x'], 125, 'Error: gateway 10.153.0.1 not in subnet 10.152.0.0/24\n'],
       [['--gateway', '10.153.0.1', 'x'], 125, 'Error: cannot set more gateways than subnets\n'],

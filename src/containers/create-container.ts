@@ -1,4 +1,4 @@
-import { errorMessage, PodctlError } from '../errors.js'
+import { errorMessage, invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
@@ -8,13 +8,16 @@ import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
 import { mountRootfs } from '../storage/overlay.js'
 import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
-import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
+import type { PortMapping } from '../network/port-mapping.js'
+import { portsClash } from '../network/port-mapping.js'
+import { checkPortsFree } from '../network/port-probe.js'
+import { addDependency, deleteContainerRow, insertContainer, listContainers } from '../state/container-rows.js'
 import { insertContainerNetworks } from '../state/network-rows.js'
 import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
-import { toConfigColumn } from './container-config.js'
+import { readConfig, toConfigColumn } from './container-config.js'
 import { checkNetworksExist } from './network-mode.js'
 import type { CreateContainerOptions } from './plan-create.js'
 import { planCreate } from './plan-create.js'
@@ -39,12 +42,14 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     config: toConfigColumn({
       imageName: plan.image?.name ?? '', lowerDir, binds: plan.binds, env: [...DEFAULT_ENV, ...plan.env], cwd: plan.process.workdir ?? '/',
       hostname: plan.hostname ?? id.slice(0, 12), process: plan.process, networkOptions: plan.networkOptions,
+      ...(plan.ports.length === 0 ? {} : { ports: plan.ports }),
     }),
   }
   const newVolumes: VolumeRecord[] = []
   let committed = false
   let cidfileWritten = false
   try {
+    await checkPortsFree(plan.ports)
     makeDirs(paths.containerStorage(host.config, id), 0o700)
     // Mounted at once, so a failure here is a create failure, not a surprise at start.
     await mountRootfs(host, id, lowerDir)
@@ -55,6 +60,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       v.name = vol.name
     }
     host.store.write(() => {
+      // In the insert's transaction, so two creates at once cannot both take a host port.
+      checkHostPorts(host, plan.ports)
       for (const vol of newVolumes) if (getVolume(host.store, vol.name) === undefined) insertVolume(host.store, vol)
       insertContainer(host.store, record)
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
@@ -76,6 +83,18 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     throw explainLostDependency(host, record, err)
   } finally {
     if (!committed || (plan.cidfile !== null && !cidfileWritten)) await rollback(host, record, newVolumes, committed)
+  }
+}
+
+// A host port another container publishes is refused (exit 125); so is one a host process
+// listens on (probed before the transaction, see checkPortsFree).
+function checkHostPorts (host: Host, ports: readonly PortMapping[]): void {
+  if (ports.length === 0) return
+  for (const other of listContainers(host.store)) {
+    for (const theirs of readConfig(other).ports ?? []) {
+      const mine = ports.find(p => portsClash(p, theirs))
+      if (mine !== undefined) throw invalidArgument(`host port ${mine.hostPort}/${mine.protocol} is already published by container ${other.name} (${other.id}): address already in use`)
+    }
   }
 }
 

@@ -14,12 +14,16 @@ import { subnetsOf } from './network-info.js'
 import type { ChainContext } from './plugin-chain.js'
 import { addNetwork, cleanupContext, cniArgsFor, delNetwork, formatCniArgs } from './plugin-chain.js'
 import { findPlugin } from './plugin-exec.js'
+import type { PortMapping } from './port-mapping.js'
+import { portCapabilityArgs } from './port-mapping.js'
 import type { CachedAttachment } from './result-cache.js'
 import { cachedConfigText, readCachedAttachments, removeCachedAttachment, writeCachedAttachment } from './result-cache.js'
 
-// aliases: extra DNS names on that network (dnsname's runtimeConfig.aliases).
-export interface NetworkRequest { name: string, ifname?: string, staticIp?: string, aliases?: string[] }
-export interface DetachRequest { name: string, ifname?: string }
+// aliases: extra DNS names on that network (dnsname's runtimeConfig.aliases); portMappings
+// go to the portmap plugin (runtimeConfig) of that network only.
+export interface NetworkRequest { name: string, ifname?: string, staticIp?: string, aliases?: string[], portMappings?: PortMapping[] }
+// portMappings: what ADD was given, for a DEL that finds no cache entry.
+export interface DetachRequest { name: string, ifname?: string, portMappings?: PortMapping[] }
 export interface AttachedNetwork { network: string, ifname: string, ips: string[], result: Record<string, unknown> }
 export interface AttachResult { netnsPath: string, networks: AttachedNetwork[] }
 
@@ -84,7 +88,7 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
     await createNetns(netnsPath, deps.signal)
     const ctx = chainContext(deps, containerId, netnsPath)
-    const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown> }[] = []
+    const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown>, capabilityArgs?: Record<string, unknown> }[] = []
     let attempted = 0
     try {
       for (const [i, net] of nets.entries()) {
@@ -92,15 +96,16 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         const ifname = wanted[i]!.ifname
         const cniArgs = cniArgsFor(requests[i]!.staticIp, containerName)
         const aliases = requests[i]!.aliases ?? []
-        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs), aliases.length > 0 ? { aliases: { [net.name]: aliases } } : {})
-        done.push({ net, ifname, cniArgs, result })
+        const capabilityArgs = { ...portCapabilityArgs(requests[i]!.portMappings), ...(aliases.length > 0 ? { aliases: { [net.name]: aliases } } : {}) }
+        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs), capabilityArgs)
+        done.push({ net, ifname, cniArgs, result, ...(Object.keys(capabilityArgs).length === 0 ? {} : { capabilityArgs }) })
         await writeCachedAttachment(deps.config.cniCacheDir, {
-          kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result,
+          kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result, ...(Object.keys(capabilityArgs).length === 0 ? {} : { capabilityArgs }),
         })
       }
     } catch (err) {
       for (const d of done.reverse()) {
-        const errors = await delNetwork(cleanupContext(ctx), d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
+        const errors = await delNetwork(cleanupContext(ctx), d.net, d.ifname, formatCniArgs(d.cniArgs), d.result, d.capabilityArgs)
         for (const e of errors) deps.log.warn(`undoing network ${d.net.name} of ${containerId}: ${errorMessage(e)}`)
         await removeCachedAttachment(deps.config.cniCacheDir, d.net.name, containerId, d.ifname).catch(() => {})
       }
@@ -120,7 +125,7 @@ function ipsOf (result: Record<string, unknown>): string[] {
   return ips.flatMap(i => typeof i.address === 'string' ? [i.address] : [])
 }
 
-interface Teardown { name: string, ifname: string, cached?: CachedAttachment }
+interface Teardown { name: string, ifname: string, cached?: CachedAttachment, portMappings?: PortMapping[] }
 
 // Runs DEL for the container's attachments (all of them, or the requested ones) in reverse
 // order with the cached result and ifname, then always removes their cache entries, and
@@ -136,7 +141,8 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       ? cached.map(c => ({ name: c.networkName, ifname: c.ifName, cached: c })).sort((a, b) => compareIfnames(b.ifname, a.ifname))
       : requests.map((r, i) => {
         const hit = cached.find(c => c.networkName === r.name && (r.ifname === undefined || c.ifName === r.ifname))
-        return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}` } : { name: r.name, ifname: hit.ifName, cached: hit }
+        const ports = r.portMappings === undefined ? {} : { portMappings: r.portMappings }
+        return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}`, ...ports } : { name: r.name, ifname: hit.ifName, cached: hit, ...ports }
       }).reverse()
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
     const ctx = chainContext(deps, containerId, await isNetnsMounted(netnsPath) ? netnsPath : '')
@@ -147,7 +153,7 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       if (found !== undefined) {
         const { net, cached } = found
         const args = t.cached?.cniArgs ?? cniArgsFor()
-        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result, t.cached?.capabilityArgs))
+        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result, t.cached?.capabilityArgs ?? portCapabilityArgs(t.portMappings)))
         // Without the config ADD used, whether the plugin masqueraded is unknown: look.
         await removeMasquerade(net, containerId, t.cached?.result, deps.signal, !cached).catch((e: unknown) => { errors.push(e) })
       }

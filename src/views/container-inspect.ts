@@ -1,6 +1,7 @@
 import { readConfig } from '../containers/container-config.js'
 import { joinedContainer } from '../containers/network-mode.js'
 import type { Host } from '../host.js'
+import { portBindings } from '../network/port-mapping.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { getContainer, listDependenciesOf } from '../state/container-rows.js'
 import { getImage } from '../state/image-rows.js'
@@ -49,7 +50,7 @@ function networkSettings (store: StateStore, c: ContainerRecord): Record<string,
   const { basic, networks } = networkSettingsOf(owner.id, listContainerNetworkResults(store, owner.id), owner.state === 'running' && c.state === 'running')
   return {
     ...basic, Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-    Ports: {}, SandboxKey: sandboxKey(store, c), ...(networks === undefined ? {} : { Networks: networks }),
+    Ports: portBindings(readConfig(owner).ports ?? []), SandboxKey: sandboxKey(store, c), ...(networks === undefined ? {} : { Networks: networks }),
   }
 }
 
@@ -90,6 +91,7 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
       Tmpfs: Object.fromEntries(p.tmpfs.map(t => [t.destination, t.options.join(',')])),
       Ulimits: p.ulimits.map(u => ({ Name: u.type, Soft: u.soft, Hard: u.hard })),
       ExtraHosts: p.addHosts.map(h => `${h.host}:${h.ip}`), Dns: p.dns, DnsSearch: p.dnsSearch, DnsOptions: p.dnsOptions,
+      PortBindings: portBindings(cfg.ports ?? []),
     },
   }
 }

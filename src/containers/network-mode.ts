@@ -132,12 +132,14 @@ export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<
   if (c.namespaces.network !== 'bridge' || attachments.length === 0) return networkNamespacePath(host, c)
   const cni = CNIEnv.fromHost(host)
   const netnsPath = netnsPathFor(host.config.runroot, c.id)
+  // Never attached before (no netns recorded): nothing of an earlier run to detach.
+  const attachedBefore = c.netnsPath !== null
   if (c.netnsPath !== netnsPath) host.store.write(() => updateContainer(host.store, c.id, { netnsPath }))
   c.netnsPath = netnsPath
   // Published ports go to the first network (eth0).
   const ports = readConfig(c).ports ?? []
   const withPorts = (i: number): { portMappings?: PortMapping[] } => i === 0 && ports.length > 0 ? { portMappings: ports } : {}
-  await cni.detach(c.id, attachments.map((a, i) => ({ name: a.network, ifname: a.ifname, ...withPorts(i) })))
+  if (attachedBefore) await cni.detach(c.id, attachments.map((a, i) => ({ name: a.network, ifname: a.ifname, ...withPorts(i) })))
   const aliases = readConfig(c).networkOptions
   const result = await cni.attach(c.id, attachments.map((a, i) => ({
     name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }), aliases: aliases[a.network]?.aliases ?? [], ...withPorts(i),

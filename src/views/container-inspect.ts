@@ -47,7 +47,8 @@ function networkOwner (store: StateStore, c: ContainerRecord, depth = 0): Contai
 
 function networkSettings (store: StateStore, c: ContainerRecord): Record<string, unknown> {
   const owner = networkOwner(store, c)
-  const { basic, networks } = networkSettingsOf(owner.id, listContainerNetworkResults(store, owner.id), owner.state === 'running' && c.state === 'running')
+  const aliases = Object.fromEntries(Object.entries(readConfig(owner).networkOptions).map(([n, o]) => [n, o.aliases]))
+  const { basic, networks } = networkSettingsOf(owner.id, listContainerNetworkResults(store, owner.id), owner.state === 'running' && c.state === 'running', aliases)
   return {
     ...basic, Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
     Ports: portBindings(readConfig(owner).ports ?? []), SandboxKey: sandboxKey(store, c), ...(networks === undefined ? {} : { Networks: networks }),

@@ -51,13 +51,14 @@ export function basicConfigOf (result: Record<string, unknown> | null, ifname: s
 // NetworkSettings' network part as Podman 4 prints it: a Networks entry per attached
 // network (addresses only while the container runs), and the top-level fields filled in
 // only when the default network is the only one.
-export function networkSettingsOf (containerId: string, rows: readonly ContainerNetworkResult[], running: boolean): { basic: BasicNetworkConfig, networks?: Record<string, AdditionalNetwork> } {
+// aliases: the user's --network-alias names per network; Podman lists the short ID too.
+export function networkSettingsOf (containerId: string, rows: readonly ContainerNetworkResult[], running: boolean, aliases: Record<string, readonly string[]> = {}): { basic: BasicNetworkConfig, networks?: Record<string, AdditionalNetwork> } {
   if (rows.length === 0) return { basic: { ...EMPTY } }
   const networks: Record<string, AdditionalNetwork> = {}
   for (const r of rows) {
     networks[r.network] = {
       ...basicConfigOf(running ? r.result : null, r.ifname),
-      NetworkID: r.network, DriverOpts: null, IPAMConfig: null, Links: null, Aliases: [containerId.slice(0, 12)],
+      NetworkID: r.network, DriverOpts: null, IPAMConfig: null, Links: null, Aliases: [...new Set([...(aliases[r.network] ?? []), containerId.slice(0, 12)])],
     }
   }
   const only = rows.length === 1 && rows[0]!.network === DEFAULT_NETWORK ? networks[DEFAULT_NETWORK]! : undefined

@@ -60,7 +60,7 @@ export { removeImages, removeUsingContainers, removeVolumes } from './removal/re
 
 // Views: Podman's output shapes.
 export { inspectContainerViews } from './views/container-inspect.js'
-export { listContainerEntries } from './views/container-view.js'
+export { listContainerEntries, portsText } from './views/container-view.js'
 export { describeDependencyGraph } from './views/graph-view.js'
 export { humanDuration } from './views/human-duration.js'
 export { describeSystem, describeVersion } from './views/system-info.js'

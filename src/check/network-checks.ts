@@ -5,11 +5,13 @@ import { errorMessage } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ConfigWalk } from '../network/index.js'
 import { CNIEnv, netnsPathFor } from '../network/index.js'
-import { isPodctlOwned } from '../network/cni-config.js'
+import { isPodctlOwned, parseNetworkConfig } from '../network/cni-config.js'
 import { ARGS_KEY, driverOf, interfaceOf, subnetsOf } from '../network/network-info.js'
 import type { IpFamily } from '../network/masq-cleanup.js'
-import { listMasqueradeRules, masqueradesFor, removeMasquerade } from '../network/masq-cleanup.js'
+import { listMasqueradeRules, removeMasquerade } from '../network/masq-cleanup.js'
 import { isNetnsMounted } from '../network/netns.js'
+import type { NatListing } from '../network/network-nat.js'
+import { listNat, natChainName, natInstalled, ownsNat, removeNatChain } from '../network/network-nat.js'
 import type { CachedAttachment } from '../network/result-cache.js'
 import { cachedConfigText, readCachedAttachments } from '../network/result-cache.js'
 import type { RowSnapshot } from './host-scan.js'
@@ -93,7 +95,8 @@ export function findBadConflists (walk: ConfigWalk): Problem[] {
 // counts only when no netns file of any root is named by its container ID: an attached
 // container always has one from before ADD until after DEL.
 export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk, mounts: ReadonlySet<string>, signal?: AbortSignal): Promise<Problem[]> {
-  const nets = walk.networks.filter(n => isPodctlOwned(n) && masqueradesFor(n))
+  // Every podctl bridge: a network whose ipMasq was turned off may still have old chains.
+  const nets = walk.networks.filter(n => isPodctlOwned(n) && driverOf(n) === 'bridge')
   if (nets.length === 0) return []
   const families = new Set<IpFamily>(nets.flatMap(n => subnetsOf(n).map(c => c.family)))
   const netnsOwners = new Set([...mounts].filter(m => path.basename(path.dirname(m)) === 'netns').map(m => path.basename(m)))
@@ -108,7 +111,7 @@ export async function findOrphanMasquerades (rows: RowSnapshot, walk: ConfigWalk
       out.push({
         kind: 'orphan-masquerade', object: r.chain,
         detail: `masquerade rule for ${r.source} on network ${r.network} belongs to container ${r.containerId}, which does not exist`,
-        repair: () => removeMasquerade(net, r.containerId, undefined, signal),
+        repair: () => removeMasquerade(net, r.containerId, undefined, signal, true),
       })
     }
   }
@@ -144,5 +147,52 @@ async function ip (args: string[], signal: AbortSignal | undefined): Promise<str
   } catch (err) {
     if (!isProcessError(err)) throw err
     throw new Error(err.stderr.trim() || err.message, { cause: err })
+  }
+}
+
+// PODCTL- chains (network-nat.ts) whose conflist, named in the jump's comment, no longer
+// defines that network (another root's live networks are left alone), and networks of
+// this config dir with attached containers that lost their jump (a firewall flush).
+export async function findNatProblems (walk: ConfigWalk, cni: CNIEnv, signal?: AbortSignal): Promise<Problem[]> {
+  const ours = new Map(walk.networks.filter(ownsNat).map(n => [natChainName(n.file, n.name), n]))
+  const families = new Set<IpFamily>([4, ...walk.networks.flatMap(n => subnetsOf(n).map(c => c.family))])
+  const out: Problem[] = []
+  for (const family of [...families].sort()) {
+    let listing: NatListing
+    try { listing = await listNat(family, signal) } catch { continue }
+    for (const chain of new Set([...listing.chains, ...listing.jumps.map(j => j.chain)])) {
+      if (ours.has(chain)) continue
+      const jumps = listing.jumps.filter(j => j.chain === chain)
+      if (jumps.some(j => j.file === undefined ? j.network !== undefined : definesNat(j.file, j.network, chain))) continue
+      const j = jumps[0]
+      out.push({
+        kind: 'orphan-nat-chain', object: chain,
+        detail: j === undefined
+          ? `NAT chain ${chain} has no POSTROUTING rule and belongs to no network`
+          : `NAT chain ${chain} for ${j.source} of network ${j.network ?? '?'} (${j.file ?? '?'}) belongs to no network config`,
+        repair: () => removeNatChain(family, chain, signal),
+      })
+    }
+  }
+  for (const net of ours.values()) {
+    if (await natInstalled(net, signal).catch(() => true)) continue
+    // Attached containers (cached CNI results) need it now; a created one gets it at start.
+    const attached = await readCachedAttachments(cni.config.cniCacheDir, f => f.startsWith(`${net.name}-`))
+    if (!attached.some(a => a.networkName === net.name)) continue
+    out.push({
+      kind: 'missing-nat-rule', object: net.name,
+      detail: `network ${net.name} has attached containers but its NAT rule (${natChainName(net.file, net.name)}) is missing`,
+      repair: () => cni.ensureNat(net),
+    })
+  }
+  return out
+}
+
+function definesNat (file: string, network: string | undefined, chain: string): boolean {
+  try {
+    const net = parseNetworkConfig(file, fs.readFileSync(file, 'utf8'))
+    return net.name === network && ownsNat(net) && natChainName(net.file, net.name) === chain
+  } catch {
+    return false
   }
 }

@@ -33,6 +33,8 @@ export const FINDING_KINDS = [
   'orphan-layer', // an image layer (or half-unpacked one, short link, pull scratch dir) nothing uses
   'orphan-blob', // blobs in the shared store no image references
   'missing-layer', // an image whose layer files are gone
+  'orphan-nat-chain', // a PODCTL- NAT chain whose network config is gone
+  'missing-nat-rule', // a network with containers whose PODCTL- NAT jump is missing
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 

@@ -45,6 +45,8 @@ export const CREATE_FLAGS: Flag[] = [
   { name: 'volumes-from', type: 'string', array: true, describe: 'Mount volumes from the specified container(s)' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous volumes after exit' },
   { name: 'tty', alias: ['t'], type: 'boolean', describe: 'Allocate a pseudo-TTY for container' },
+  // Published ports (#16).
+  { name: 'publish', alias: ['p'], type: 'string', array: true, describe: 'Publish a container\'s port to the host: [ip:]hostPort:containerPort[/tcp|udp]' },
 ]
 
 export function withFlags (y: Argv, flags: Flag[]): Argv {
@@ -132,6 +134,7 @@ export function toCreateOptions (argv: Args, positionals: string[]): CreateConta
   set('ipc', optional(argv['ipc']))
   set('pid', optional(argv['pid']))
   set('uts', optional(argv['uts']))
+  if (argv['publish'] !== undefined) o.publish = strings(argv['publish'])
   return o
 }
 

@@ -1,3 +1,5 @@
+import type { PortMapping } from '../network/port-mapping.js'
+import { isPortMapping } from '../network/port-mapping.js'
 import type { BindMount } from '../runtime/oci-spec.js'
 import type { ContainerRecord } from '../state/types.js'
 import type { NetworkOptions } from './network-mode.js'
@@ -25,6 +27,8 @@ export interface ContainerConfig {
   // The container's conmon (PID + start time): its parent, log writer and exit-code
   // reporter while it runs detached. None for an attached run (podctl is the parent).
   monitor?: { pid: number, start: string }
+  // -p/--publish mappings (the portmap plugin sets them up at start).
+  ports?: PortMapping[]
 }
 
 const str = (v: unknown, d: string): string => typeof v === 'string' ? v : d
@@ -50,6 +54,7 @@ export function readConfig (c: ContainerRecord): ContainerConfig {
     ...(typeof raw['pidStart'] === 'string' ? { pidStart: raw['pidStart'] } : {}),
     // logPump: the per-container Node process rows of older podctl versions name instead;
     // it is ended the same way.
+    ...(Array.isArray(raw['ports']) ? { ports: (raw['ports'] as unknown[]).filter(isPortMapping) } : {}),
     ...(isMonitor(raw['monitor']) ? { monitor: raw['monitor'] } : isMonitor(raw['logPump']) ? { monitor: raw['logPump'] } : {}),
   }
 }

@@ -1,4 +1,4 @@
-import { errorMessage, PodctlError } from '../errors.js'
+import { errorMessage, invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import type { ContainerId } from '../ids.js'
 import { generateId } from '../ids.js'
@@ -8,7 +8,10 @@ import { makeDirs, writeFileAtomicSync } from '../storage/atomic-file.js'
 import { ensureInfraRootfs, INFRA_COMMAND } from '../storage/infra-rootfs.js'
 import { paths } from '../storage/paths.js'
 import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
-import { addDependency, deleteContainerRow, insertContainer } from '../state/container-rows.js'
+import type { PortMapping } from '../network/port-mapping.js'
+import { portsClash } from '../network/port-mapping.js'
+import { checkPortsFree } from '../network/port-probe.js'
+import { addDependency, deleteContainerRow, insertContainer, listContainers } from '../state/container-rows.js'
 import { insertContainerNetworks } from '../state/network-rows.js'
 import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
@@ -44,12 +47,14 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       hostname: plan.hostname ?? id.slice(0, 12), process: plan.process, networkOptions: plan.networkOptions,
       ...(layers.length > 0 ? { layers } : {}),
       ...(plan.exposedPorts.length > 0 ? { exposedPorts: plan.exposedPorts } : {}),
+      ...(plan.ports.length === 0 ? {} : { ports: plan.ports }),
     }),
   }
   const newVolumes: VolumeRecord[] = []
   let committed = false
   let cidfileWritten = false
   try {
+    await checkPortsFree(plan.ports)
     makeDirs(paths.containerStorage(host.config, id), 0o700)
     // Mounted at once, so a failure here is a create failure, not a surprise at start.
     await mountContainerRootfs(host, id, readConfig(record))
@@ -60,6 +65,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       v.name = vol.name
     }
     host.store.write(() => {
+      // In the insert's transaction, so two creates at once cannot both take a host port.
+      checkHostPorts(host, plan.ports)
       for (const vol of newVolumes) if (getVolume(host.store, vol.name) === undefined) insertVolume(host.store, vol)
       insertContainer(host.store, record)
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
@@ -81,6 +88,18 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
     throw explainLostDependency(host, record, err)
   } finally {
     if (!committed || (plan.cidfile !== null && !cidfileWritten)) await rollback(host, record, newVolumes, committed)
+  }
+}
+
+// A host port another container publishes is refused (exit 125); so is one a host process
+// listens on (probed before the transaction, see checkPortsFree).
+function checkHostPorts (host: Host, ports: readonly PortMapping[]): void {
+  if (ports.length === 0) return
+  for (const other of listContainers(host.store)) {
+    for (const theirs of readConfig(other).ports ?? []) {
+      const mine = ports.find(p => portsClash(p, theirs))
+      if (mine !== undefined) throw invalidArgument(`host port ${mine.hostPort}/${mine.protocol} is already published by container ${other.name} (${other.id}): address already in use`)
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { isValidName } from '../ids.js'
 import { CNIEnv, DEFAULT_NETWORK, netnsPathFor } from '../network/index.js'
+import type { PortMapping } from '../network/port-mapping.js'
 import type { NamespaceKind, NamespaceSetting } from '../runtime/oci-spec.js'
 import { getContainer, updateContainer } from '../state/container-rows.js'
 import { listContainerNetworkRows, saveAttachmentResult } from '../state/network-rows.js'
@@ -131,12 +132,17 @@ export async function prepareNetworks (host: Host, c: ContainerRecord): Promise<
   if (c.namespaces.network !== 'bridge' || attachments.length === 0) return networkNamespacePath(host, c)
   const cni = CNIEnv.fromHost(host)
   const netnsPath = netnsPathFor(host.config.runroot, c.id)
+  // Never attached before (no netns recorded): nothing of an earlier run to detach.
+  const attachedBefore = c.netnsPath !== null
   if (c.netnsPath !== netnsPath) host.store.write(() => updateContainer(host.store, c.id, { netnsPath }))
   c.netnsPath = netnsPath
-  await cni.detach(c.id, attachments.map(a => ({ name: a.network, ifname: a.ifname })))
+  // Published ports go to the first network (eth0).
+  const ports = readConfig(c).ports ?? []
+  const withPorts = (i: number): { portMappings?: PortMapping[] } => i === 0 && ports.length > 0 ? { portMappings: ports } : {}
+  if (attachedBefore) await cni.detach(c.id, attachments.map((a, i) => ({ name: a.network, ifname: a.ifname, ...withPorts(i) })))
   const aliases = readConfig(c).networkOptions
-  const result = await cni.attach(c.id, attachments.map(a => ({
-    name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }), aliases: aliases[a.network]?.aliases ?? [],
+  const result = await cni.attach(c.id, attachments.map((a, i) => ({
+    name: a.network, ifname: a.ifname, ...(a.staticIp === null ? {} : { staticIp: a.staticIp }), aliases: aliases[a.network]?.aliases ?? [], ...withPorts(i),
   })), c.name)
   host.store.write(() => { for (const n of result.networks) saveAttachmentResult(host.store, c.id, n.network, n.result) })
   return result.netnsPath

@@ -5,6 +5,7 @@ import { invalidArgument, isPodctlError, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { validateName } from '../ids.js'
 import { mergeEnv, resolveImageProcess } from '../images/image-config.js'
+import type { PortMapping } from '../network/port-mapping.js'
 import type { BindMount } from '../runtime/oci-spec.js'
 import { DEFAULT_ENV } from '../runtime/oci-spec.js'
 import { parseSignal } from '../runtime/signals.js'
@@ -19,6 +20,7 @@ import type { NamespaceMode, NetworkOptions } from './network-mode.js'
 import { parseNamespaceMode, parseNetworkMode, storedMode } from './network-mode.js'
 import type { ProcessOptions, ProcessOptionsInput } from './process-options.js'
 import { parseProcessOptions, readEnvFile } from './process-options.js'
+import { parsePublishList } from './port-args.js'
 import { parseMountArg, parseVolumeArg, parseVolumesFrom } from './volume-args.js'
 
 export interface CreateContainerOptions {
@@ -49,6 +51,8 @@ export interface CreateContainerOptions {
   process?: ProcessOptionsInput
   // --network may be repeated (NAME:alias=…,ip=…).
   networks?: string[]
+  // -p/--publish [ip:]host:container[/proto]
+  publish?: string[]
 }
 
 export interface VolumeUse { name: string, destination: string, readOnly: boolean, create: false | 'named' | 'anonymous' }
@@ -75,6 +79,8 @@ export interface CreatePlan {
   cwd: string
   exposedPorts: string[]
   hostname: string | null
+  // Published ports, set up on the first network by the portmap plugin.
+  ports: PortMapping[]
 }
 
 const SHARE_TO_KIND = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' } as const
@@ -209,6 +215,20 @@ export function planCreate (host: Host, o: CreateContainerOptions, infraOf?: Pod
     if (namespaces.uts !== 'private') throw invalidArgument('invalid config provided: cannot set hostname when running in the host UTS namespace or sharing one: invalid configuration')
     hostname = o.hostname
   }
+  const ports = planPorts(host, o, namespaces, sharedWithInfra.has('network'))
   const name = o.name ?? (infraOf !== undefined ? `${infraOf.id.slice(0, 12)}-infra` : generateName(store))
-  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks, networkOptions, process: processOptions, command, env, cwd, exposedPorts, hostname }
+  return { name, image, pod, stopSignal, namespaces, deps, volumes, binds, cidfile, networks, networkOptions, process: processOptions, command, env, cwd, exposedPorts, hostname, ports }
+}
+
+// Ports need the container's own CNI netns. As in Podman: a pod member's ports belong to
+// the pod (an error), and with host, none or another container's netns they are dropped.
+function planPorts (host: Host, o: CreateContainerOptions, namespaces: ContainerRecord['namespaces'], inPodNetns: boolean): PortMapping[] {
+  const ports = parsePublishList(o.publish ?? [])
+  if (ports.length === 0) return ports
+  if (inPodNetns) throw invalidArgument('invalid config provided: published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod')
+  if (namespaces.network !== 'bridge') {
+    host.log.warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use')
+    return []
+  }
+  return ports
 }

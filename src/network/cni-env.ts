@@ -16,13 +16,14 @@ import { isPodctlOwned, parseNetworkConfig, podctlFileName } from './cni-config.
 import type { ConfigWalk } from './config-walk.js'
 import { findNetwork, walkConfigDir } from './config-walk.js'
 import type { CreateNetworkOptions } from './conflist-build.js'
-import { planNetwork, validateCreateOptions } from './create-plan.js'
+import { pickDefaultSubnet, planNetwork, validateCreateOptions } from './create-plan.js'
 import type { DirLock } from './dir-lock.js'
 import { dirLockFor } from './dir-lock.js'
 import { hasDns, stopDnsServer } from './dns-server.js'
-import { readHostRoutes } from './host-routes.js'
+import { readHostSubnets } from './host-routes.js'
 import { findPlugin } from './plugin-exec.js'
 import type { NetworkInspect } from './network-info.js'
+import { installNat, natInstalled, ownsNat, removeNat } from './network-nat.js'
 import { driverOf, inspectNetwork, interfaceOf, ipamOf } from './network-info.js'
 import type { AttachResult, DetachRequest, NetworkRequest } from './network-attach.js'
 import { attachNetworks, detachNetworks } from './network-attach.js'
@@ -31,6 +32,7 @@ import type { LockMode } from './rw-gate.js'
 
 export const DEFAULT_NETWORK = 'podctl'
 export const DEFAULT_BRIDGE = 'podctl0'
+// The default network's first choice (pickDefaultSubnet takes another when it is in use).
 export const DEFAULT_SUBNET = '10.88.0.0/16'
 
 export interface CNIEnvOptions {
@@ -90,7 +92,9 @@ export class CNIEnv {
   private async walkLocked (): Promise<ConfigWalk> {
     const walk = await walkConfigDir(this.config.cniConfigDir, this.log)
     if (walk.byName.has(DEFAULT_NETWORK)) return walk
-    const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [DEFAULT_SUBNET], interfaceName: DEFAULT_BRIDGE }, { ...walk, networks: [] }, [], this.ipamDataDir)
+    const host = await readHostSubnets(this.signal)
+    const subnet = pickDefaultSubnet(walk, host, DEFAULT_BRIDGE)
+    const conf = planNetwork({ name: DEFAULT_NETWORK, subnets: [subnet], interfaceName: DEFAULT_BRIDGE }, walk, host, this.ipamDataDir)
     const text = conflistText(conf)
     const file = await this.writeConflist(DEFAULT_NETWORK, text)
     const net = parseNetworkConfig(file, text, Date.now())
@@ -115,10 +119,34 @@ export class CNIEnv {
       // As Podman with CNI: user-defined bridge networks resolve container names when the
       // dnsname plugin is installed (unless --disable-dns); the default network never does.
       const dns = opts.dns ?? ((opts.driver ?? 'bridge') === 'bridge' && findPlugin('dnsname', this.config.cniPluginDirs) !== undefined && hasDnsmasq())
-      const conf = planNetwork({ ...opts, dns }, walk, readHostRoutes(), this.ipamDataDir)
+      const conf = planNetwork({ ...opts, dns }, walk, await readHostSubnets(this.signal), this.ipamDataDir)
       const text = conflistText(conf)
       const file = await this.writeConflist(conf['name'] as string, text)
-      return inspectNetwork(parseNetworkConfig(file, text, Date.now()))
+      const net = parseNetworkConfig(file, text, Date.now())
+      if (ownsNat(net)) {
+        // No network without its NAT: a failed install takes the file away again. A
+        // SIGKILL between the two leaves a network whose first use installs it.
+        try {
+          await installNat(net, this.signal)
+        } catch (err) {
+          await removeFileDurable(file).catch(() => {})
+          throw err
+        }
+      }
+      return inspectNetwork(net)
+    })
+  }
+
+  // Makes sure a network's own NAT chain and jump are in place: one `iptables -C` when they
+  // are; else, under the exclusive lock and only if the network still exists as walked,
+  // installs them (a firewall flush or a reboot heals at the next ADD).
+  async ensureNat (net: NetworkConfig): Promise<void> {
+    if (!ownsNat(net) || await natInstalled(net, this.signal)) return
+    await this.withLock('exclusive', async () => {
+      const live = (await walkConfigDir(this.config.cniConfigDir, this.log)).byName.get(net.name)
+      if (live === undefined || live.file !== net.file || !ownsNat(live) || await natInstalled(live, this.signal)) return
+      this.log.debug(`network ${net.name}: installing its NAT chain`)
+      await installNat(live, this.signal)
     })
   }
 
@@ -182,7 +210,7 @@ export class CNIEnv {
   }
 
   private attachDeps (): Parameters<typeof attachNetworks>[0] {
-    const deps: Parameters<typeof attachNetworks>[0] = { config: this.config, log: this.log, walk: () => this.walk() }
+    const deps: Parameters<typeof attachNetworks>[0] = { config: this.config, log: this.log, walk: () => this.walk(), ensureNat: net => this.ensureNat(net) }
     if (this.signal !== undefined) deps.signal = this.signal
     if (this.pluginTimeoutMs !== undefined) deps.pluginTimeoutMs = this.pluginTimeoutMs
     return deps
@@ -203,6 +231,9 @@ export class CNIEnv {
   // Under the exclusive lock: the file, then the bridge (unless another network of the
   // walk names it too) and the IPAM dir podctl made for it.
   private async deleteNetwork (net: NetworkConfig, walk: ConfigWalk): Promise<void> {
+    // NAT first: a SIGKILL after it leaves the network, which heals at its next use or
+    // goes with the next rm; never a chain nobody names (system check removes those too).
+    if (driverOf(net) === 'bridge') await removeNat(net, this.signal)
     await removeFileDurable(net.file)
     const iface = interfaceOf(net)
     const shared = walk.networks.some(n => n !== net && driverOf(n) === 'bridge' && interfaceOf(n) === iface)

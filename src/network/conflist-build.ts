@@ -5,6 +5,7 @@ import { invalidArgument } from '../errors.js'
 import type { Cidr } from './cidr.js'
 import type { PluginConf } from './cni-config.js'
 import { ARGS_KEY } from './network-info.js'
+import { NAT_MARK } from './network-nat.js'
 import type { PodctlArgs } from './network-info.js'
 import type { SubnetSpec } from './subnet.js'
 
@@ -74,7 +75,8 @@ export function buildConflist (b: BuildInput): Record<string, unknown> {
   const mtu = options['mtu'] === undefined ? undefined : Number(options['mtu'])
   let main: PluginConf
   if (b.driver === 'bridge') {
-    main = { type: 'bridge', bridge: b.iface, isGateway: true, ipMasq: !internal, hairpinMode: true, ipam }
+    // Masquerade is podctl's, per network (network-nat.ts), not the plugin's per container.
+    main = { type: 'bridge', bridge: b.iface, isGateway: true, ipMasq: false, hairpinMode: true, ipam }
   } else {
     main = { type: b.driver, master: b.iface, ipam }
     if (options['mode'] !== undefined) main['mode'] = options['mode']
@@ -84,6 +86,7 @@ export function buildConflist (b: BuildInput): Record<string, unknown> {
   if (b.driver === 'bridge') plugins.push({ type: 'portmap', capabilities: { portMappings: true } })
   if (b.driver === 'bridge' && b.opts.dns === true) plugins.push({ type: 'dnsname', domainName: DNS_DOMAIN, capabilities: { aliases: true } })
   const args: PodctlArgs = { labels: b.opts.labels ?? {}, created: b.created, internal }
+  if (b.driver === 'bridge' && !internal) args.nat = NAT_MARK
   return { cniVersion: CNI_VERSION, name: b.name, args: { [ARGS_KEY]: args }, plugins }
 }
 

@@ -6,6 +6,7 @@ import { validateName } from '../ids.js'
 import type { Cidr } from './cidr.js'
 import { cidrsOverlap, formatCidr, requireCidr } from './cidr.js'
 import type { ConfigWalk } from './config-walk.js'
+import type { HostSubnet } from './host-routes.js'
 import type { CreateNetworkOptions, Driver } from './conflist-build.js'
 import { buildConflist, DRIVERS, pickBridgeName, validateDriverOptions, validateInterfaceName } from './conflist-build.js'
 import { driverOf, interfaceOf, subnetsOf } from './network-info.js'
@@ -45,19 +46,13 @@ export function validateCreateOptions (opts: CreateNetworkOptions, sysClassNet =
 }
 
 // Builds the conflist for a validated request against one walk of the config dir (taken
-// under the exclusive lock): unique name, subnets overlapping nothing, a free bridge name.
-export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostRoutes: readonly Cidr[], ipamDataDir: string, now = new Date()): Record<string, unknown> {
+// under the exclusive lock): unique name, a free bridge name, subnets overlapping no other
+// config and nothing the host routes or holds an address in (but the network's own bridge
+// or parent, which may exist already and carry its subnet).
+export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostSubnets: readonly HostSubnet[], ipamDataDir: string, now = new Date()): Record<string, unknown> {
   const { driver, cidrs } = validateCreateOptions(opts)
   const name = opts.name ?? pickNetworkName(walk)
   if (walk.byName.has(name)) throw new PodctlError('NAME_IN_USE', `network name ${name} already used: network already exists`)
-  const used = walk.networks.flatMap(subnetsOf)
-  for (const c of cidrs) {
-    if ([...used, ...hostRoutes].some(u => cidrsOverlap(u, c))) {
-      throw invalidArgument(`subnet ${formatCidr(c)} is already used on the host or by another config`)
-    }
-  }
-  const chosen = cidrs.length > 0 ? cidrs : [allocateSubnet([...used, ...hostRoutes])]
-  const specs: SubnetSpec[] = chosen.map((c, i) => buildSubnetSpec(c, opts.gateways?.[i], opts.ipRanges?.[i]))
   let iface: string
   if (driver === 'bridge') {
     const taken = new Set(walk.networks.filter(n => driverOf(n) === 'bridge').map(interfaceOf))
@@ -68,7 +63,33 @@ export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostR
   } else {
     iface = opts.options?.['parent'] ?? opts.interfaceName ?? ''
   }
+  const users = subnetUsers(walk, hostSubnets, iface)
+  for (const c of cidrs) {
+    const clash = users.find(u => cidrsOverlap(u.cidr, c))
+    if (clash !== undefined) throw invalidArgument(`subnet ${formatCidr(c)} is already used on the host or by another config: it overlaps ${formatCidr(clash.cidr)} ${clash.what}`)
+  }
+  const chosen = cidrs.length > 0 ? cidrs : [allocateSubnet(users.map(u => u.cidr))]
+  const specs: SubnetSpec[] = chosen.map((c, i) => buildSubnetSpec(c, opts.gateways?.[i], opts.ipRanges?.[i]))
   return buildConflist({ name, opts, driver, specs, cidrs: chosen, iface, ipamDataDir, created: now.toISOString() })
+}
+
+// Everything a new network's subnet must not overlap, saying whose it is.
+export function subnetUsers (walk: ConfigWalk, hostSubnets: readonly HostSubnet[], ownIface: string): { cidr: Cidr, what: string }[] {
+  return [
+    ...walk.networks.flatMap(n => subnetsOf(n).map(cidr => ({ cidr, what: `of network ${n.name} (${n.file})` }))),
+    ...hostSubnets.filter(h => ownIface === '' || h.dev !== ownIface).map(h => ({ cidr: h.cidr, what: `on host interface ${h.dev}` })),
+  ]
+}
+
+// The default network's subnet: 10.88.0.0/16 as Podman's, else the first free /16 of
+// 10.90-10.99 (a host running Podman holds 10.88.0.0/16 on podman0).
+export function pickDefaultSubnet (walk: ConfigWalk, hostSubnets: readonly HostSubnet[], bridge: string): string {
+  const used = subnetUsers(walk, hostSubnets, bridge).map(u => u.cidr)
+  for (const second of [88, ...Array.from({ length: 10 }, (_, i) => 90 + i)]) {
+    const c: Cidr = { family: 4, network: (10n << 24n) | (BigInt(second) << 16n), prefix: 16 }
+    if (!used.some(u => cidrsOverlap(u, c))) return formatCidr(c)
+  }
+  throw new PodctlError('NETWORK_FAILED', 'could not find a free subnet for the default network in 10.88.0.0/16 or 10.90-10.99.0.0/16')
 }
 
 function pickNetworkName (walk: ConfigWalk): string {

@@ -33,8 +33,9 @@ export function masqueradesFor (net: NetworkConfig): boolean {
 // and chain behind. So every teardown calls this after DEL. It finds the rule by chain
 // name (no cached addresses needed) and removes rule and chain; "already gone" is success.
 // The common case (the plugin already removed it) costs one iptables call per family.
-export async function removeMasquerade (net: NetworkConfig, containerId: string, result?: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
-  if (!masqueradesFor(net)) return
+// With configUnknown (no config cached at ADD), any bridge network is looked at.
+export async function removeMasquerade (net: NetworkConfig, containerId: string, result?: Record<string, unknown>, signal?: AbortSignal, configUnknown = false): Promise<void> {
+  if (!masqueradesFor(net) && !(configUnknown && net.plugins[0]?.type === 'bridge')) return
   const chain = masqueradeChain(net.name, containerId)
   for (const family of familiesOf(net, result)) {
     if (!await chainExists(family, chain, signal)) continue

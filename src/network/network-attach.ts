@@ -14,12 +14,16 @@ import { subnetsOf } from './network-info.js'
 import type { ChainContext } from './plugin-chain.js'
 import { addNetwork, cleanupContext, cniArgsFor, delNetwork, formatCniArgs } from './plugin-chain.js'
 import { findPlugin } from './plugin-exec.js'
+import type { PortMapping } from './port-mapping.js'
+import { portCapabilityArgs } from './port-mapping.js'
 import type { CachedAttachment } from './result-cache.js'
 import { cachedConfigText, readCachedAttachments, removeCachedAttachment, writeCachedAttachment } from './result-cache.js'
 
-// aliases: extra DNS names on that network (dnsname's runtimeConfig.aliases).
-export interface NetworkRequest { name: string, ifname?: string, staticIp?: string, aliases?: string[] }
-export interface DetachRequest { name: string, ifname?: string }
+// aliases: extra DNS names on that network (dnsname's runtimeConfig.aliases); portMappings
+// go to the portmap plugin (runtimeConfig) of that network only.
+export interface NetworkRequest { name: string, ifname?: string, staticIp?: string, aliases?: string[], portMappings?: PortMapping[] }
+// portMappings: what ADD was given, for a DEL that finds no cache entry.
+export interface DetachRequest { name: string, ifname?: string, portMappings?: PortMapping[] }
 export interface AttachedNetwork { network: string, ifname: string, ips: string[], result: Record<string, unknown> }
 export interface AttachResult { netnsPath: string, networks: AttachedNetwork[] }
 
@@ -29,6 +33,8 @@ export interface AttachDeps {
   walk: () => Promise<ConfigWalk>
   signal?: AbortSignal
   pluginTimeoutMs?: number
+  // Makes sure the network's own NAT (network-nat.ts) is in place; runs before each ADD.
+  ensureNat?: (net: NetworkConfig) => Promise<void>
 }
 
 const CONTAINER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/
@@ -78,10 +84,11 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         }
       }
     }
+    for (const net of nets) await deps.ensureNat?.(net)
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
     await createNetns(netnsPath, deps.signal)
     const ctx = chainContext(deps, containerId, netnsPath)
-    const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown> }[] = []
+    const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown>, capabilityArgs?: Record<string, unknown> }[] = []
     let attempted = 0
     try {
       for (const [i, net] of nets.entries()) {
@@ -89,15 +96,16 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         const ifname = wanted[i]!.ifname
         const cniArgs = cniArgsFor(requests[i]!.staticIp, containerName)
         const aliases = requests[i]!.aliases ?? []
-        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs), aliases.length > 0 ? { aliases: { [net.name]: aliases } } : {})
-        done.push({ net, ifname, cniArgs, result })
+        const capabilityArgs = { ...portCapabilityArgs(requests[i]!.portMappings), ...(aliases.length > 0 ? { aliases: { [net.name]: aliases } } : {}) }
+        const result = await addNetwork(ctx, net, ifname, formatCniArgs(cniArgs), capabilityArgs)
+        done.push({ net, ifname, cniArgs, result, ...(Object.keys(capabilityArgs).length === 0 ? {} : { capabilityArgs }) })
         await writeCachedAttachment(deps.config.cniCacheDir, {
-          kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result,
+          kind: 'cniCacheV1', containerId, config: Buffer.from(net.bytes).toString('base64'), ifName: ifname, networkName: net.name, cniArgs, result, ...(Object.keys(capabilityArgs).length === 0 ? {} : { capabilityArgs }),
         })
       }
     } catch (err) {
       for (const d of done.reverse()) {
-        const errors = await delNetwork(cleanupContext(ctx), d.net, d.ifname, formatCniArgs(d.cniArgs), d.result)
+        const errors = await delNetwork(cleanupContext(ctx), d.net, d.ifname, formatCniArgs(d.cniArgs), d.result, d.capabilityArgs)
         for (const e of errors) deps.log.warn(`undoing network ${d.net.name} of ${containerId}: ${errorMessage(e)}`)
         await removeCachedAttachment(deps.config.cniCacheDir, d.net.name, containerId, d.ifname).catch(() => {})
       }
@@ -117,7 +125,7 @@ function ipsOf (result: Record<string, unknown>): string[] {
   return ips.flatMap(i => typeof i.address === 'string' ? [i.address] : [])
 }
 
-interface Teardown { name: string, ifname: string, cached?: CachedAttachment }
+interface Teardown { name: string, ifname: string, cached?: CachedAttachment, portMappings?: PortMapping[] }
 
 // Runs DEL for the container's attachments (all of them, or the requested ones) in reverse
 // order with the cached result and ifname, then always removes their cache entries, and
@@ -133,18 +141,21 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
       ? cached.map(c => ({ name: c.networkName, ifname: c.ifName, cached: c })).sort((a, b) => compareIfnames(b.ifname, a.ifname))
       : requests.map((r, i) => {
         const hit = cached.find(c => c.networkName === r.name && (r.ifname === undefined || c.ifName === r.ifname))
-        return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}` } : { name: r.name, ifname: hit.ifName, cached: hit }
+        const ports = r.portMappings === undefined ? {} : { portMappings: r.portMappings }
+        return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}`, ...ports } : { name: r.name, ifname: hit.ifName, cached: hit, ...ports }
       }).reverse()
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
     const ctx = chainContext(deps, containerId, await isNetnsMounted(netnsPath) ? netnsPath : '')
     const walk = targets.length > 0 ? await deps.walk() : undefined
     const errors: unknown[] = []
     for (const t of targets) {
-      const net = configForTeardown(walk!, t, deps.log)
-      if (net !== undefined) {
+      const found = configForTeardown(walk!, t, deps.log)
+      if (found !== undefined) {
+        const { net, cached } = found
         const args = t.cached?.cniArgs ?? cniArgsFor()
-        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result))
-        await removeMasquerade(net, containerId, t.cached?.result, deps.signal).catch((e: unknown) => { errors.push(e) })
+        errors.push(...await delNetwork(ctx, net, t.ifname, formatCniArgs(args), t.cached?.result, t.cached?.capabilityArgs ?? portCapabilityArgs(t.portMappings)))
+        // Without the config ADD used, whether the plugin masqueraded is unknown: look.
+        await removeMasquerade(net, containerId, t.cached?.result, deps.signal, !cached).catch((e: unknown) => { errors.push(e) })
       }
       await removeCachedAttachment(deps.config.cniCacheDir, t.name, containerId, t.ifname)
     }
@@ -159,9 +170,9 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
   })
 }
 
-// The live config if it still describes what was set up (same plugin types), else the
-// config cached at ADD time; so a network is always torn down by its own plugins.
-function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): NetworkConfig | undefined {
+// The config cached at ADD time (what set the attachment up: a flag flipped in the file
+// since, such as ipMasq, must not change how it is torn down), else the live config.
+function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): { net: NetworkConfig, cached: boolean } | undefined {
   const live = walk.byName.get(t.name)
   let cachedConf: NetworkConfig | undefined
   const text = t.cached === undefined ? undefined : cachedConfigText(t.cached)
@@ -170,12 +181,8 @@ function configForTeardown (walk: ConfigWalk, t: Teardown, log: Logger): Network
       cachedConf = parseNetworkConfig(`<cached ${t.name}>`, text, 0, /"plugins"\s*:/.test(text))
     } catch { /* unusable cache: fall back to the live config */ }
   }
-  const types = (n: NetworkConfig): string => n.plugins.map(p => p.type).join(',')
-  if (live !== undefined && (cachedConf === undefined || types(live) === types(cachedConf))) return live
-  if (cachedConf !== undefined) {
-    log.debug(`network ${t.name} changed or vanished since ADD: tearing down with the cached config`)
-    return cachedConf
-  }
+  if (cachedConf !== undefined) return { net: cachedConf, cached: true }
+  if (live !== undefined) return { net: live, cached: false }
   log.warn(`network ${t.name} not found and no cached config: nothing to tear down for ${t.ifname}`)
   return undefined
 }

@@ -8,7 +8,8 @@ import { leaseRange } from './subnet.js'
 
 // What podctl stores under the conflist's top-level "args".
 export const ARGS_KEY = 'podctl'
-export interface PodctlArgs { labels?: Record<string, string>, created?: string, internal?: boolean }
+// nat: "podctl" when podctl owns the network's masquerade (see network-nat.ts).
+export interface PodctlArgs { labels?: Record<string, string>, created?: string, internal?: boolean, nat?: string }
 
 // Podman's network inspect shape (field names as Podman prints them).
 export interface NetworkInspect {

@@ -45,16 +45,24 @@ function pluginStdin (net: NetworkConfig, plugin: PluginConf, prevResult?: Recor
   return conf
 }
 
+// portmap without port mappings does nothing on ADD (passes prevResult on) or DEL (returns
+// at once): skipping it saves a process per attachment. With mappings it always runs.
+function runs (plugin: PluginConf, capabilityArgs: Record<string, unknown> | undefined): boolean {
+  if (plugin.type !== 'portmap') return true
+  const maps = capabilityArgs?.['portMappings']
+  return Array.isArray(maps) && maps.length > 0
+}
+
 // Runs ADD for every plugin of `net` in order, chaining prevResult. If one fails, runs DEL
 // for the whole list so nothing stays half set up, then rethrows the ADD error.
 export async function addNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, runtime: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   let prev: Record<string, unknown> | undefined
-  for (const plugin of net.plugins) {
+  for (const plugin of net.plugins.filter(p => runs(p, runtime))) {
     try {
       const stdin = pluginStdin(net, plugin, prev, runtime)
       prev = await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'ADD', type: plugin.type, stdin })) ?? prev
     } catch (err) {
-      const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev)
+      const cleanup = await delNetwork(cleanupContext(ctx), net, ifname, cniArgs, prev, runtime)
       for (const e of cleanup) ctx.log.warn(`cleaning up network ${net.name} after a failed ADD: ${errorMessage(e)}`)
       throw err
     }
@@ -72,16 +80,17 @@ export function cleanupContext (ctx: ChainContext): ChainContext {
 
 // Runs DEL for every plugin of `net` in reverse order. Never throws: returns the errors.
 // A plugin missing from the plugin dirs is skipped with a warning (nothing to undo with it).
-export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, cached?: Record<string, unknown>): Promise<unknown[]> {
+// runtime: what ADD was given (portmap's DEL needs the port mappings to find its rules).
+export async function delNetwork (ctx: ChainContext, net: NetworkConfig, ifname: string, cniArgs: string, cached?: Record<string, unknown>, runtime: Record<string, unknown> = {}): Promise<unknown[]> {
   const errors: unknown[] = []
   const prev = passesPrevResultOnDel(net.cniVersion) ? cached : undefined
-  for (const plugin of [...net.plugins].reverse()) {
+  for (const plugin of [...net.plugins].reverse().filter(p => runs(p, runtime))) {
     if (findPlugin(plugin.type, ctx.pluginDirs) === undefined) {
       ctx.log.warn(`network ${net.name}: plugin ${plugin.type} not found, skipping its DEL`)
       continue
     }
     try {
-      const stdin = pluginStdin(net, plugin, prev)
+      const stdin = pluginStdin(net, plugin, prev, runtime)
       await serialized(net, plugin, ctx, () => execPlugin({ ...callBase(ctx, ifname, cniArgs), command: 'DEL', type: plugin.type, stdin }))
     } catch (err) {
       errors.push(err)

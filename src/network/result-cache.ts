@@ -12,6 +12,8 @@ export interface CachedAttachment {
   ifName: string
   networkName: string
   cniArgs?: [string, string][]
+  // runtimeConfig handed to plugins declaring the capability (libcni's field name).
+  capabilityArgs?: Record<string, unknown>
   result: Record<string, unknown>
 }
 

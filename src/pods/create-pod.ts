@@ -4,6 +4,7 @@ import type { PodId } from '../ids.js'
 import { generateId, validateName } from '../ids.js'
 import { createContainer } from '../containers/create-container.js'
 import { parseNetworkMode } from '../containers/network-mode.js'
+import { parsePublishList } from '../containers/port-args.js'
 import { generateName } from '../containers/names.js'
 import { deleteContainerRow, getContainer } from '../state/container-rows.js'
 import { deletePodRow, getPod, insertPod, setPodInfra } from '../state/pod-rows.js'
@@ -18,6 +19,8 @@ export interface CreatePodOptions {
   network?: string
   podIdFile?: string
   labels?: Labels
+  // -p/--publish, set up on the infra container's network.
+  publish?: string[]
 }
 
 export const DEFAULT_SHARE = ['ipc', 'net', 'uts']
@@ -47,6 +50,9 @@ export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRe
     if (!infra) throw invalidArgument('cannot set --network without an infra container')
     parseNetworkMode(o.network)
   }
+  const publish = o.publish ?? []
+  if (publish.length > 0 && !infra) throw invalidArgument('you must have an infra container to publish port bindings to the host')
+  if (publish.length > 0) parsePublishList(publish)
   const pod: PodRecord = {
     id: generateId<PodId>(), name: o.name ?? generateName(host.store), createdAt: Date.now(), infraId: null, shared,
     labels: o.labels ?? {}, podIdFile: o.podIdFile ?? null, config: { infra, ...(o.network === undefined ? {} : { network: o.network }) },
@@ -55,7 +61,7 @@ export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRe
   let done = false
   try {
     if (infra) {
-      const c = await createContainer(host, { command: [], ...(o.network === undefined ? {} : { network: o.network }) }, pod)
+      const c = await createContainer(host, { command: [], publish, ...(o.network === undefined ? {} : { network: o.network }) }, pod)
       host.store.write(() => setPodInfra(host.store, pod.id, c.id))
       pod.infraId = c.id
     }

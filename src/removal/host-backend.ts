@@ -1,3 +1,4 @@
+import { readConfig } from '../containers/container-config.js'
 import { runtimeFor } from '../containers/host-runtime.js'
 import { stopContainer } from '../containers/stop-container.js'
 import { removeVolumeData, teardownContainerStorage } from '../containers/teardown.js'
@@ -44,6 +45,8 @@ function createPlainHostBackend (host: Host): RemovalBackend {
 }
 
 // The attachments recorded for the container, so DEL runs even when the CNI cache is gone.
+// The first carries the published ports: portmap's DEL needs them to find its rules.
 function networkRequests (host: Host, c: ContainerRecord): DetachRequest[] {
-  return listContainerAttachments(host.store, c.id).map(r => ({ name: r.network, ifname: r.ifname }))
+  const ports = readConfig(c).ports ?? []
+  return listContainerAttachments(host.store, c.id).map((r, i) => ({ name: r.network, ifname: r.ifname, ...(i === 0 && ports.length > 0 ? { portMappings: ports } : {}) }))
 }

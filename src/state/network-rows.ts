@@ -48,3 +48,15 @@ export function listAttachmentResults (store: StateStore, containerId: string): 
     }
   })
 }
+
+export interface ContainerNetworkResult { network: string, ifname: string, result: Record<string, unknown> | null }
+
+// One container's attachments with the CNI result recorded at its last start, by ifname.
+export function listContainerNetworkResults (store: StateStore, containerId: string): ContainerNetworkResult[] {
+  const rows = cachedStatement(store, 'SELECT network, ifname, result FROM container_networks WHERE container_id = ? ORDER BY ifname').all(containerId) as { network: string, ifname: string, result: string | null }[]
+  return rows.map(r => {
+    let result: Record<string, unknown> | null = null
+    try { result = r.result === null ? null : JSON.parse(r.result) as Record<string, unknown> } catch { /* unreadable: shown empty */ }
+    return { network: r.network, ifname: r.ifname, result }
+  })
+}

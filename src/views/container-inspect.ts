@@ -1,11 +1,14 @@
 import { readConfig } from '../containers/container-config.js'
 import { joinedContainer } from '../containers/network-mode.js'
 import type { Host } from '../host.js'
+import { portBindings } from '../network/port-mapping.js'
 import type { StateStore } from '../state/sqlite-state-store.js'
 import { getContainer, listDependenciesOf } from '../state/container-rows.js'
 import { getImage } from '../state/image-rows.js'
+import { listContainerNetworkResults } from '../state/network-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { getVolume, listContainerVolumes } from '../state/volume-rows.js'
+import { networkSettingsOf } from './network-settings.js'
 
 const ZERO_TIME = '0001-01-01T00:00:00Z'
 const time = (ms: number | null): string => ms === null ? ZERO_TIME : new Date(ms).toISOString()
@@ -35,6 +38,23 @@ function mountsOf (store: StateStore, c: ContainerRecord): Record<string, unknow
   return [...volumes, ...binds]
 }
 
+// A container joining another's netns (a pod member, container:X) shows that one's networks.
+function networkOwner (store: StateStore, c: ContainerRecord, depth = 0): ContainerRecord {
+  const target = joinedContainer(c.namespaces.network)
+  const t = target === undefined || depth > 8 ? undefined : getContainer(store, target)
+  return t === undefined ? c : networkOwner(store, t, depth + 1)
+}
+
+function networkSettings (store: StateStore, c: ContainerRecord): Record<string, unknown> {
+  const owner = networkOwner(store, c)
+  const aliases = Object.fromEntries(Object.entries(readConfig(owner).networkOptions).map(([n, o]) => [n, o.aliases]))
+  const { basic, networks } = networkSettingsOf(owner.id, listContainerNetworkResults(store, owner.id), owner.state === 'running' && c.state === 'running', aliases)
+  return {
+    ...basic, Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+    Ports: portBindings(readConfig(owner).ports ?? []), SandboxKey: sandboxKey(store, c), ...(networks === undefined ? {} : { Networks: networks }),
+  }
+}
+
 // `podman inspect` for one container, with Podman's field names.
 export function toInspectView (store: StateStore, c: ContainerRecord): Record<string, unknown> {
   const cfg = readConfig(c)
@@ -57,7 +77,7 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
     Name: c.name,
     Mounts: mountsOf(store, c),
     Dependencies: [...new Set(listDependenciesOf(store, c.id).map(d => d.dependsOn))],
-    NetworkSettings: { SandboxKey: sandboxKey(store, c) },
+    NetworkSettings: networkSettings(store, c),
     IsInfra: c.isInfra,
     Config: {
       Hostname: cfg.hostname, Env: cfg.env, Cmd: c.command.slice(p.entrypoint?.length ?? 0), Image: image?.name ?? cfg.imageName, Labels: c.labels,
@@ -73,6 +93,7 @@ export function toInspectView (store: StateStore, c: ContainerRecord): Record<st
       Tmpfs: Object.fromEntries(p.tmpfs.map(t => [t.destination, t.options.join(',')])),
       Ulimits: p.ulimits.map(u => ({ Name: u.type, Soft: u.soft, Hard: u.hard })),
       ExtraHosts: p.addHosts.map(h => `${h.host}:${h.ip}`), Dns: p.dns, DnsSearch: p.dnsSearch, DnsOptions: p.dnsOptions,
+      PortBindings: portBindings(cfg.ports ?? []),
     },
   }
 }

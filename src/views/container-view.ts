@@ -1,3 +1,6 @@
+import { readConfig } from '../containers/container-config.js'
+import type { PortMapping } from '../network/port-mapping.js'
+import { formatPorts } from '../network/port-mapping.js'
 import { humanDuration } from './human-duration.js'
 import type { Host } from '../host.js'
 import { listImages } from '../state/image-rows.js'
@@ -25,10 +28,14 @@ export interface ContainerListEntry {
   Pid: number
   Pod: string
   PodName: string
+  // Podman's ps JSON shape for published ports; null without any.
+  Ports: PsPort[] | null
   StartedAt: number
   State: string
   Status: string
 }
+
+export interface PsPort { host_ip: string, container_port: number, host_port: number, range: number, protocol: string }
 
 export interface ViewLookups {
   images: Map<string, ImageRecord>
@@ -75,10 +82,20 @@ export function toListEntry (c: ContainerRecord, lk: ViewLookups, now = Date.now
     Pid: c.state === 'running' ? (c.pid ?? 0) : 0,
     Pod: c.podId ?? '',
     PodName: pod?.name ?? '',
+    Ports: psPorts(readConfig(c).ports ?? []),
     StartedAt: c.startedAt === null ? -62135596800 : secs(c.startedAt),
     State: c.state,
     Status: containerStatus(c, now),
   }
+}
+
+function psPorts (ports: readonly PortMapping[]): PsPort[] | null {
+  return ports.length === 0 ? null : ports.map(p => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol }))
+}
+
+// ps's PORTS column text from a list entry.
+export function portsText (e: ContainerListEntry): string {
+  return formatPorts((e.Ports ?? []).map(p => ({ hostIp: p.host_ip, hostPort: p.host_port, containerPort: p.container_port, protocol: p.protocol === 'udp' ? 'udp' : 'tcp' })))
 }
 
 // `ps --format json` entries for the given containers, in one read of the state.

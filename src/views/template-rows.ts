@@ -1,6 +1,7 @@
 import { humanDuration } from './human-duration.js'
 import { shortId } from '../ids.js'
 import type { ContainerListEntry } from './container-view.js'
+import { portsText } from './container-view.js'
 
 // The fields `ps --format` templates see, as Podman's ps reporter offers them: the JSON
 // entry plus ID (12 chars unless --no-trunc), Names and Command as strings, CreatedHuman.
@@ -12,7 +13,7 @@ export function psTemplateRow (e: ContainerListEntry, trunc: boolean): Record<st
     Command: e.Command.join(' '),
     CreatedHuman: e.CreatedAt,
     RunningFor: e.CreatedAt,
-    Ports: '',
+    Ports: portsText(e),
     Networks: e.Networks.join(','),
     Labels: e.Labels ?? {},
     Mounts: [],

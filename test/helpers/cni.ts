@@ -79,6 +79,7 @@ export async function withCniSandbox<T> (fn: (s: CniSandbox) => Promise<T>): Pro
 
 function cleanupSandbox (dir: string, paths: CniPaths, links: Set<string>, nets: Set<string>): void {
   try { removeNatRules(nets) } catch { /* best effort */ }
+  try { removeNatChainsUnder(dir) } catch { /* best effort */ }
   const nsDir = path.join(paths.runroot, 'netns')
   for (const f of fs.existsSync(nsDir) ? fs.readdirSync(nsDir) : []) {
     try { execFileSync('umount', ['-l', path.join(nsDir, f)], { stdio: 'ignore', timeout: 10_000 }) } catch { /* not mounted */ }
@@ -161,4 +162,53 @@ export function removeNatRules (networks: Iterable<string>): void {
     execFileSync('iptables', ['-w', '-t', 'nat', '-F', chain], { timeout: 30_000 })
     execFileSync('iptables', ['-w', '-t', 'nat', '-X', chain], { timeout: 30_000 })
   }
+}
+
+// podctl's per-network NAT chains (PODCTL-…) whose jump comment names a conflist under
+// `dir`: every network of a temp root. Removes them (one iptables-restore) and returns them.
+export function removeNatChainsUnder (dir: string): string[] {
+  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  const jumps = listing.filter(l => /^-A POSTROUTING .* -j PODCTL-[0-9a-f]+$/.test(l) && l.includes(` file ${dir}/`))
+  const chains = [...new Set(jumps.map(l => /-j (PODCTL-[0-9a-f]+)$/.exec(l)![1]!))]
+  if (chains.length === 0) return []
+  const lines = ['*nat', ...jumps.map(l => `-D ${l.slice(3)}`), ...chains.flatMap(c => listing.includes(`-N ${c}`) ? [`-F ${c}`, `-X ${c}`] : []), 'COMMIT', '']
+  execFileSync('iptables-restore', ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
+  return chains
+}
+
+// The PODCTL- chain names and POSTROUTING jumps (as -S prints them) of one network.
+export function natStateFor (network: string): { chains: string[], jumps: string[] } {
+  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  const jumps = listing.filter(l => l.startsWith('-A POSTROUTING ') && l.includes(`podctl network ${network} file `))
+  const chains = [...new Set(jumps.map(l => /-j (PODCTL-[0-9a-f]+)$/.exec(l)?.[1] ?? ''))].filter(c => c !== '' && listing.includes(`-N ${c}`))
+  return { chains, jumps }
+}
+
+// Turns a network podctl just created into one as older podctl wrote them: the bridge
+// plugin masquerades per container (ipMasq true) and podctl keeps no NAT chain for it.
+export async function createLegacyMasqNetwork (env: CNIEnv, opts: { name: string, subnets: string[], interfaceName: string }): Promise<void> {
+  await env.create(opts)
+  const file = path.join(env.config.cniConfigDir, `podctl-${opts.name}.conflist`)
+  const conf = JSON.parse(fs.readFileSync(file, 'utf8')) as { plugins: Record<string, unknown>[], args: { podctl: Record<string, unknown> } }
+  conf.plugins[0]!['ipMasq'] = true
+  delete conf.args.podctl['nat']
+  removeNatChainsOf(opts.name)
+  fs.writeFileSync(file, JSON.stringify(conf, null, 2))
+}
+
+export function removeNatChainsOf (network: string): void {
+  const { chains, jumps } = natStateFor(network)
+  if (jumps.length === 0 && chains.length === 0) return
+  const lines = ['*nat', ...jumps.map(l => `-D ${l.slice(3)}`), ...chains.flatMap(c => [`-F ${c}`, `-X ${c}`]), 'COMMIT', '']
+  execFileSync('iptables-restore', ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
+}
+
+// PODCTL- chains whose jump names a conflist under `dir` that no longer exists: the NAT
+// of a removed network, a leak (as "<network>:<chain>").
+export function natChainsOfRemovedNetworks (dir: string): string[] {
+  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  return listing.flatMap(l => {
+    const m = /^-A POSTROUTING .*--comment "podctl network (\S+) file ([^"]+)" -j (PODCTL-[0-9a-f]+)$/.exec(l)
+    return m !== null && m[2]!.startsWith(`${dir}/`) && !fs.existsSync(m[2]!) ? [`${m[1]}:${m[3]}`] : []
+  })
 }

@@ -12,6 +12,7 @@ import { listMasqueradeRules, masqueradeChain, masqueradesFor, removeMasquerade 
 import { readCachedAttachments } from '../../src/network/result-cache.js'
 import { listContainers } from '../../src/state/container-rows.js'
 import { listMountPoints } from '../../src/storage/overlay.js'
+import { removeNatChainsUnder } from './cni.js'
 import type { TestHost } from './host.js'
 import { createTestHost } from './host.js'
 
@@ -89,6 +90,7 @@ export async function destroyTestHost (host: TestHost): Promise<string[]> {
   for (const mp of [...listMountPoints()].filter(m => m.startsWith(host.dir + '/')).sort().reverse()) {
     try { execFileSync('umount', ['-l', mp], { timeout: 10_000, stdio: 'ignore' }) } catch {}
   }
+  try { removeNatChainsUnder(host.dir) } catch (err) { process.stderr.write(`cleanup: ${String(err)}\n`) }
   host[Symbol.dispose]()
   fs.rmSync(host.dir, { recursive: true, force: true })
   return leaked

@@ -11,7 +11,7 @@ import { isErrorCode } from '../../src/errors.js'
 import { CNIEnv } from '../../src/network/index.js'
 import { masqueradeChain } from '../../src/network/masq-cleanup.js'
 import { runInProcess } from '../helpers/cli.js'
-import { makeLoggingPluginDir, natRulesFor, randomSubnet, uniqueName, withCniSandbox } from '../helpers/cni.js'
+import { createLegacyMasqNetwork, makeLoggingPluginDir, natRulesFor, randomSubnet, uniqueName, withCniSandbox } from '../helpers/cni.js'
 import { withTestHost } from '../helpers/container-cleanup.js'
 import { hostArgs } from '../helpers/host.js'
 
@@ -26,7 +26,7 @@ test('DEL that finds the link already gone (an earlier DEL died before its iptab
   await withCniSandbox(async s => {
     const env = s.cniEnv()
     const net = s.net('mq')
-    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: s.link() })
+    await createLegacyMasqNetwork(env, { name: net, subnets: [randomSubnet()], interfaceName: s.link() })
     const cid = uniqueName('c')
     const res = await env.attach(cid, [{ name: net }])
     assert.is(natRulesFor(net).length, 3)
@@ -43,7 +43,7 @@ test('cache entry and netns both gone (left by a DEL that failed): detach by the
   await withCniSandbox(async s => {
     const env = s.cniEnv()
     const net = s.net('mq')
-    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: s.link() })
+    await createLegacyMasqNetwork(env, { name: net, subnets: [randomSubnet()], interfaceName: s.link() })
     const cid = uniqueName('c')
     const res = await env.attach(cid, [{ name: net }])
     execFileSync('umount', [res.netnsPath], { timeout: 10_000 })
@@ -64,7 +64,7 @@ test('an ADD that fails after the bridge set up masquerading (its link deleted b
     })
     const env = new CNIEnv({ config: { ...s.paths, cniPluginDirs: [pdir] }, log: s.log })
     const net = s.net('mq')
-    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: s.link() })
+    await createLegacyMasqNetwork(env, { name: net, subnets: [randomSubnet()], interfaceName: s.link() })
     const file = path.join(s.paths.cniConfigDir, `podctl-${net}.conflist`)
     const conf = JSON.parse(fs.readFileSync(file, 'utf8')) as { plugins: { type: string }[] }
     conf.plugins.push({ type: 'ptrace' })
@@ -89,10 +89,10 @@ test('system check reports a masquerade chain whose container is gone; --repair 
     return (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter(f => f.detail.includes(` network ${net} `))
   }
   try {
-    await cni.create({ name: net, subnets: [randomSubnet()], interfaceName: bridge })
+    await createLegacyMasqNetwork(cni, { name: net, subnets: [randomSubnet()], interfaceName: bridge })
     // Another podctl root with a network of the same name (as every root has "podctl").
     const otherEnv = other.cniEnv()
-    await otherEnv.create({ name: net, subnets: [randomSubnet()], interfaceName: other.link() })
+    await createLegacyMasqNetwork(otherEnv, { name: net, subnets: [randomSubnet()], interfaceName: other.link() })
     const gone = randomBytes(32).toString('hex')
     const live = randomBytes(32).toString('hex')
     const res = await cni.attach(gone, [{ name: net }])

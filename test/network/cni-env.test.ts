@@ -63,10 +63,10 @@ test('create writes a CNI 1.0.0 bridge conflist with host-local IPAM under the c
     assert.equal(conf, {
       cniVersion: '1.0.0',
       name: 'web',
-      args: { podctl: { labels: { app: 'web' }, created: (conf['args'] as { podctl: { created: string } }).podctl.created, internal: false } },
+      args: { podctl: { labels: { app: 'web' }, created: (conf['args'] as { podctl: { created: string } }).podctl.created, internal: false, nat: 'podctl' } },
       plugins: [
         {
-          type: 'bridge', bridge: 'ptbr0', isGateway: true, ipMasq: true, hairpinMode: true,
+          type: 'bridge', bridge: 'ptbr0', isGateway: true, ipMasq: false, hairpinMode: true,
           ipam: { type: 'host-local', ranges: [[{ subnet: '10.150.3.0/24', gateway: '10.150.3.1', rangeStart: '10.150.3.128', rangeEnd: '10.150.3.254' }]], dataDir: path.join(s.paths.cniCacheDir, 'networks'), routes: [{ dst: '0.0.0.0/0' }] },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
@@ -107,7 +107,7 @@ test('bad input is refused with Podman\'s words before anything is written', asy
     const before = fs.readdirSync(s.paths.cniConfigDir).sort()
     const table: [string[], number, string][] = [
       [['web'], 125, 'Error: network name web already used: network already exists\n'],
-      [['--subnet', '10.151.0.0/25', 'x'], 125, 'Error: subnet 10.151.0.0/25 is already used on the host or by another config\n'],
+      [['--subnet', '10.151.0.0/25', 'x'], 125, `Error: subnet 10.151.0.0/25 is already used on the host or by another config: it overlaps 10.151.0.0/24 of network web (${path.join(s.paths.cniConfigDir, 'podctl-web.conflist')})\n`],
       [['--subnet', '10.152.0.1/24', 'x'], 125, 'Error: invalid subnet "10.152.0.1/24": host bits are set, did you mean 10.152.0.0/24?\n'],
       [['--subnet', '10.152.0.0/24', '--gateway', '10.153.0.1', 'x'], 125, 'Error: gateway 10.153.0.1 not in subnet 10.152.0.0/24\n'],
       [['--gateway', '10.153.0.1', 'x'], 125, 'Error: cannot set more gateways than subnets\n'],

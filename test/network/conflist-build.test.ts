@@ -27,7 +27,7 @@ const input = (over: Partial<BuildInput> = {}): BuildInput => ({
   cidrs: [requireCidr('10.90.0.0/24')], iface: 'podctl3', ipamDataDir: '/run/ipam', created: '2024-05-01T12:00:00.000Z', ...over,
 })
 
-test('bridge: CNI 1.0.0 bridge + portmap, host-local IPAM with a default route per family, masquerade, podctl args', () => {
+test('bridge: CNI 1.0.0 bridge + portmap, host-local IPAM with a default route per family, masquerade by podctl (ipMasq false, nat mark), podctl args', () => {
   assert.is(CNI_VERSION, '1.0.0')
   const v6 = { subnet: 'fd00:1::/64', gateway: 'fd00:1::1' }
   assert.equal(buildConflist(input({
@@ -37,10 +37,10 @@ test('bridge: CNI 1.0.0 bridge + portmap, host-local IPAM with a default route p
   })), {
     cniVersion: '1.0.0',
     name: 'web',
-    args: { podctl: { labels: { team: 'a' }, created: '2024-05-01T12:00:00.000Z', internal: false } },
+    args: { podctl: { labels: { team: 'a' }, created: '2024-05-01T12:00:00.000Z', internal: false, nat: 'podctl' } },
     plugins: [
       {
-        type: 'bridge', bridge: 'podctl3', isGateway: true, ipMasq: true, hairpinMode: true,
+        type: 'bridge', bridge: 'podctl3', isGateway: true, ipMasq: false, hairpinMode: true,
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: '10.90.0.0/24', gateway: '10.90.0.1' }], [{ subnet: '10.91.0.0/24', gateway: '10.91.0.1' }], [v6]],

@@ -6,6 +6,7 @@ import type { Finding } from '../../src/check/index.js'
 import { listMasqueradeRules } from '../../src/network/masq-cleanup.js'
 import { FAULT_STEPS } from '../../src/removal/fault-injection.js'
 import type { FaultStep } from '../../src/removal/fault-injection.js'
+import { natChainsOfRemovedNetworks } from '../helpers/cni.js'
 import type { BenchHost } from './stress/host.js'
 import { createBenchHost, createNetwork, destroyBenchHost, inProcess, must, spawnPodctl } from './stress/host.js'
 import { createRandom } from './stress/random.js'
@@ -86,7 +87,10 @@ export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummar
       await inProcess(b, ['rm', '-fa', '-t', '0'])
       await inProcess(b, ['volume', 'prune', '-f'])
       // Nothing is attached now: any masquerade rule on the campaign's networks is a leak.
-      const leaks = (await listMasqueradeRules(4)).filter(r => nets.includes(r.network)).map(r => `${trial}: ${r.network} ${r.containerId}`)
+      const leaks = [
+        ...(await listMasqueradeRules(4)).filter(r => nets.includes(r.network)).map(r => `${trial}: ${r.network} ${r.containerId}`),
+        ...natChainsOfRemovedNetworks(b.host.dir).map(c => `${trial}: ${c}`),
+      ]
       summary.natLeaks.push(...leaks)
       for (const l of leaks) log(`  masquerade rule left: ${l}`)
       if (findings.length > 0) await inProcess(b, ['system', 'check', '--repair'])

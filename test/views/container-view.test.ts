@@ -44,13 +44,13 @@ test('toListEntry: ps --format json fields from the row, its image, pod and netw
   assert.equal(toListEntry(c, lk, NOW), {
     AutoRemove: true, Command: ['sleep', '10'], Created: (NOW - 120_000) / 1000, CreatedAt: '2 minutes ago', ExitCode: 0, Exited: false,
     ExitedAt: GO_ZERO_TIME, Id: c.id, Image: 'busybox', ImageID: image.id, IsInfra: false, Labels: { a: 'b' }, Names: ['web'],
-    Networks: ['alpha', 'zeta'], Pid: 77, Pod: pod.id, PodName: 'pod1', StartedAt: (NOW - 60_000) / 1000, State: 'running', Status: 'Up About a minute',
+    Networks: ['alpha', 'zeta'], Pid: 77, Pod: pod.id, PodName: 'pod1', Ports: null, StartedAt: (NOW - 60_000) / 1000, State: 'running', Status: 'Up About a minute',
   })
   // Not running: no PID whatever the row says; no labels is null; no image, pod or network is empty.
   assert.equal(toListEntry(idle, lk, NOW), {
     AutoRemove: false, Command: ['sleep', '1000'], Created: (NOW - 2_000) / 1000, CreatedAt: '2 seconds ago', ExitCode: 0, Exited: false,
     ExitedAt: GO_ZERO_TIME, Id: idle.id, Image: '', ImageID: '', IsInfra: false, Labels: null, Names: ['idle'],
-    Networks: [], Pid: 0, Pod: '', PodName: '', StartedAt: GO_ZERO_TIME, State: 'created', Status: 'Created',
+    Networks: [], Pid: 0, Pod: '', PodName: '', Ports: null, StartedAt: GO_ZERO_TIME, State: 'created', Status: 'Created',
   })
 })
 

@@ -12,7 +12,7 @@ const INFRA = 'fedcba9876543210'.repeat(4)
 const entry = (over: Partial<ContainerListEntry> = {}): ContainerListEntry => ({
   AutoRemove: false, Command: ['sleep', '10'], Created: 1, CreatedAt: '2 minutes ago', ExitCode: 0, Exited: false, ExitedAt: 0,
   Id: ID, Image: 'busybox', ImageID: '', IsInfra: false, Labels: null, Names: ['web', 'alias'], Networks: ['a', 'b'], Pid: 0,
-  Pod: '', PodName: '', StartedAt: 0, State: 'created', Status: 'Created', ...over,
+  Pod: '', PodName: '', Ports: null, StartedAt: 0, State: 'created', Status: 'Created', ...over,
 })
 
 test('psTemplateRow: the JSON entry plus Podman\'s ps reporter fields', () => {

@@ -22,6 +22,7 @@ const createCommand: PodctlCommand = {
     .option('share', { type: 'string', describe: 'A comma-separated list of kernel namespaces the pod will share (ipc,net,uts default; pid; or none)' })
     .option('network', { alias: 'net', type: 'string', describe: 'Network mode of the infra container: none, host' })
     .option('pod-id-file', { type: 'string', describe: 'Write the pod ID to the file' })
+    .option('publish', { alias: 'p', type: 'string', array: true, describe: 'Publish a port of the pod to the host: [ip:]hostPort:containerPort[/tcp|udp]' })
     .option('label', { alias: 'l', type: 'string', array: true, describe: 'Set metadata on a pod (key=value)' }),
   async run (ctx, argv) {
     const opt = (k: string): string | undefined => argv[k] === undefined ? undefined : String(argv[k])
@@ -30,6 +31,7 @@ const createCommand: PodctlCommand = {
       infra: argv['infra'] !== false, labels: parseLabels((argv['label'] as string[] | undefined) ?? []),
       ...(name === undefined ? {} : { name }), ...(share === undefined ? {} : { share }),
       ...(network === undefined ? {} : { network }), ...(podIdFile === undefined ? {} : { podIdFile }),
+      ...(argv['publish'] === undefined ? {} : { publish: (argv['publish'] as unknown[]).map(String) }),
     })
     return { stdout: `${pod.id}\n` }
   },

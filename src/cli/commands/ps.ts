@@ -1,4 +1,4 @@
-import { invalidArgument, listContainerEntries, observeContainers, parseContainerFilters, PS_HEADERS, psTemplateRow, renderTemplate, selectContainers, shortId } from '../../index.js'
+import { invalidArgument, listContainerEntries, observeContainers, parseContainerFilters, portsText, PS_HEADERS, psTemplateRow, renderTemplate, selectContainers, shortId } from '../../index.js'
 import type { PodctlCommand } from '../command.js'
 import { wantsJson } from '../command.js'
 import { strings } from '../removal-flags.js'
@@ -37,7 +37,7 @@ export const psCommand: PodctlCommand = {
         trunc ? truncate(e.Command.join(' '), 20) : e.Command.join(' '),
         e.CreatedAt,
         e.Status,
-        '',
+        portsText(e),
         e.Names.join(','),
       ])),
     }

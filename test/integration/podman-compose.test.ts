@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -28,7 +29,9 @@ services:
       tier: backend
   web:
     image: busybox
-    command: sh -c 'echo "web sees $$GREETING"; nslookup db | grep -A1 "^Name:" | tail -1; exec sleep 1000'
+    command: sh -c 'echo "web sees $$GREETING"; nslookup db | grep -A1 "^Name:" | tail -1; while true; do echo served-by-web | nc -l -p 8080; done'
+    ports:
+      - "PORT:8080"
     depends_on:
       - db
     environment:
@@ -58,7 +61,9 @@ test('up -d, ps, logs (names resolve between services), down, up -d again (the v
   const project = `pc${process.pid}`
   const dir = path.join(h.dir, 'project')
   fs.mkdirSync(dir)
-  fs.writeFileSync(path.join(dir, 'docker-compose.yml'), COMPOSE)
+  // A host port nothing else here uses (unique per test process).
+  const port = 20000 + process.pid % 20000
+  fs.writeFileSync(path.join(dir, 'docker-compose.yml'), COMPOSE.replace('PORT', String(port)))
   const wrapper = path.join(h.dir, 'podman')
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${PODCTL_LAUNCHER} ${hostArgs(h).join(' ')} "$@"\n`, { mode: 0o755 })
   const cli = async (...args: string[]) => await runPodctl([...hostArgs(h), ...args])
@@ -75,6 +80,20 @@ test('up -d, ps, logs (names resolve between services), down, up -d again (the v
     assert.match(logs, /web sees hello/)
     assert.match(logs, /db-up/)
     assert.match(logs, /Address: 10\.\d+\.\d+\.\d+/, 'web resolved db by its service name')
+    // The published port reaches the service from the host (portmap through podctl's -p).
+    let served = ''
+    for (let i = 0; i < 50 && served === ''; i++) {
+      served = await new Promise<string>(resolve => {
+        const sock = net.connect(port, '127.0.0.1')
+        let got = ''
+        sock.on('data', d => { got += String(d) })
+        sock.on('close', () => resolve(got))
+        sock.on('error', () => resolve(''))
+        sock.setTimeout(2000, () => sock.destroy())
+      })
+      if (served === '') await sleep(200)
+    }
+    assert.is(served, 'served-by-web\n')
     const ps = await compose(dir, wrapper, project, 'ps')
     assert.match(ps.stdout, new RegExp(`Up .*${project}_db_1`))
     assert.match(ps.stdout, new RegExp(`Up .*${project}_web_1`))

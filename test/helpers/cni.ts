@@ -6,6 +6,8 @@ import path from 'node:path'
 
 import type { Logger } from '../../src/log.js'
 import { CNIEnv } from '../../src/network/index.js'
+import { stopDnsServer } from '../../src/network/dns-server.js'
+import { DNSNAME_LOCK_DIR } from '../../src/network/plugin-chain.js'
 import type { CniPaths } from '../../src/network/index.js'
 
 export const PLUGIN_DIRS = ['/usr/lib/cni']
@@ -80,6 +82,12 @@ export async function withCniSandbox<T> (fn: (s: CniSandbox) => Promise<T>): Pro
 function cleanupSandbox (dir: string, paths: CniPaths, links: Set<string>, nets: Set<string>): void {
   try { removeNatRules(nets) } catch { /* best effort */ }
   try { removeNatChainsUnder(dir) } catch { /* best effort */ }
+  // A network whose containers were never detached (leak and crash scenarios) keeps its
+  // dnsmasq: stopped here by the PID its pidfile names, with its lock dir.
+  for (const n of nets) {
+    try { stopDnsServer(n) } catch { /* best effort */ }
+    fs.rmSync(path.join(DNSNAME_LOCK_DIR, n), { recursive: true, force: true })
+  }
   const nsDir = path.join(paths.runroot, 'netns')
   for (const f of fs.existsSync(nsDir) ? fs.readdirSync(nsDir) : []) {
     try { execFileSync('umount', ['-l', path.join(nsDir, f)], { stdio: 'ignore', timeout: 10_000 }) } catch { /* not mounted */ }

@@ -2,8 +2,7 @@ import type { PortMapping } from '../network/port-mapping.js'
 import { isPortMapping } from '../network/port-mapping.js'
 import type { BindMount } from '../runtime/oci-spec.js'
 import type { ContainerRecord } from '../state/types.js'
-import type { NetworkOptions } from './network-mode.js'
-import type { ProcessOptions } from './process-options.js'
+import type { NetworkOptions, ProcessOptions } from './process-options.js'
 import { processOptionsFrom } from './process-options.js'
 
 // What create records in the row's config column, beyond the dedicated columns.

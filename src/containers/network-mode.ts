@@ -10,13 +10,14 @@ import { getContainer, updateContainer } from '../state/container-rows.js'
 import { listContainerNetworkRows, saveAttachmentResult } from '../state/network-rows.js'
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
+import type { NetworkOptions } from './process-options.js'
 
 // A namespace mode as the user gave it; 'container' still holds the user's reference,
 // 'cni' the CNI networks (by name) the container's own netns is attached to, in order.
 // A CNI mode may carry per-network options (NAME:ip=…,alias=…).
 export type NamespaceMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container', ref: string } | { kind: 'cni', networks: string[], options?: Record<string, NetworkOptions> }
 
-export interface NetworkOptions { ip?: string, aliases: string[] }
+export type { NetworkOptions } from './process-options.js'
 
 function parseContainerMode (flag: string, raw: string): NamespaceMode {
   const ref = raw.slice('container:'.length)

@@ -32,6 +32,9 @@ export interface ProcessOptions {
   tty: boolean
 }
 
+// One CNI network's options (--network NAME:ip=…,alias=…; --network-alias adds aliases).
+export interface NetworkOptions { ip?: string, aliases: string[] }
+
 export interface TmpfsMount { destination: string, options: string[] }
 export interface Ulimit { type: string, soft: number, hard: number }
 export interface HostEntry { host: string, ip: string }

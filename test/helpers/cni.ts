@@ -9,6 +9,7 @@ import { CNIEnv } from '../../src/network/index.js'
 import { stopDnsServer } from '../../src/network/dns-server.js'
 import { DNSNAME_LOCK_DIR } from '../../src/network/plugin-chain.js'
 import type { CniPaths } from '../../src/network/index.js'
+import { removeNatChainsUnder } from './nat-cleanup.js'
 
 export const PLUGIN_DIRS = ['/usr/lib/cni']
 
@@ -172,17 +173,7 @@ export function removeNatRules (networks: Iterable<string>): void {
   }
 }
 
-// podctl's per-network NAT chains (PODCTL-…) whose jump comment names a conflist under
-// `dir`: every network of a temp root. Removes them (one iptables-restore) and returns them.
-export function removeNatChainsUnder (dir: string): string[] {
-  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
-  const jumps = listing.filter(l => /^-A POSTROUTING .* -j PODCTL-[0-9a-f]+$/.test(l) && l.includes(` file ${dir}/`))
-  const chains = [...new Set(jumps.map(l => /-j (PODCTL-[0-9a-f]+)$/.exec(l)![1]!))]
-  if (chains.length === 0) return []
-  const lines = ['*nat', ...jumps.map(l => `-D ${l.slice(3)}`), ...chains.flatMap(c => listing.includes(`-N ${c}`) ? [`-F ${c}`, `-X ${c}`] : []), 'COMMIT', '']
-  execFileSync('iptables-restore', ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
-  return chains
-}
+export { removeNatChainsUnder } from './nat-cleanup.js'
 
 // The PODCTL- chain names and POSTROUTING jumps (as -S prints them) of one network.
 export function natStateFor (network: string): { chains: string[], jumps: string[] } {

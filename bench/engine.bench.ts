@@ -43,7 +43,9 @@ function seed (store: StateStore, n: number): void {
   })
 }
 
-interface EngineResult { label: string, containers: number, pods: number, planMs: number, executeMs: number, perContainerUs: number, peakRssMB: number }
+// cpuMs: this process's user + system CPU for plan and execute (on a shared host a steadier
+// figure than wall time; the fake backend's work is all on this one thread).
+interface EngineResult { label: string, containers: number, pods: number, planMs: number, executeMs: number, perContainerUs: number, cpuMs: number, peakRssMB: number }
 
 async function scenario (label: string, n: number): Promise<EngineResult> {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
@@ -52,15 +54,17 @@ async function scenario (label: string, n: number): Promise<EngineResult> {
     const store = StateStore.open(dir)
     seed(store, n)
     const host = { config: resolveConfig({ root: dir, runroot: path.join(dir, 'run') }, {}), log: silentLogger, store, signal: new AbortController().signal }
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const prep = prepareRemoval(store, { mode: 'pod-rm', targets: [], pods: listPods(store), force: true, depend: false, volumes: true })
     const t1 = performance.now()
-    const report = await executeRemoval(host, prep, { backend: new FakeBackend(), collectEvents: false })
+    const report = await executeRemoval(host, prep, { backend: new FakeBackend(), collectEvents: false, ...(process.env.W ? { maxWorkers: Number(process.env.W) } : {}) })
     const t2 = performance.now()
+    const cpu = process.cpuUsage(cpu0)
     const removed = report.containers.filter(c => c.outcome.status === 'removed').length
     if (removed !== n) throw new Error(`Assertion failed: removed ${removed} of ${n}`)
     store.close()
-    return { label, containers: n, pods: n / 10, planMs: t1 - t0, executeMs: t2 - t1, perContainerUs: (t2 - t0) * 1000 / n, peakRssMB: process.resourceUsage().maxRSS / 1024 }
+    return { label, containers: n, pods: n / 10, planMs: t1 - t0, executeMs: t2 - t1, perContainerUs: (t2 - t0) * 1000 / n, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMB: process.resourceUsage().maxRSS / 1024 }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -84,7 +88,7 @@ if (child >= 0) {
     if (r.status !== 0) throw new Error(`engine bench ${label} failed (exit ${String(r.status)})`)
     const res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as EngineResult
     results.push(res)
-    console.log(`engine ${label.padStart(4)} containers=${res.containers} pods=${res.pods} plan=${res.planMs.toFixed(0)}ms execute=${res.executeMs.toFixed(0)}ms per-container=${res.perContainerUs.toFixed(1)}µs peak-rss=${res.peakRssMB.toFixed(0)}MB`)
+    console.log(`engine ${label.padStart(4)} containers=${res.containers} pods=${res.pods} plan=${res.planMs.toFixed(0)}ms execute=${res.executeMs.toFixed(0)}ms per-container=${res.perContainerUs.toFixed(1)}µs cpu=${res.cpuMs.toFixed(0)}ms peak-rss=${res.peakRssMB.toFixed(0)}MB`)
   }
   const out = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(out, { recursive: true })

@@ -79,6 +79,27 @@ export class StripedMap<K, V> {
     })
   }
 
+  // update for a synchronous fn, without the mutex when nobody holds the stripe: then fn
+  // runs at once, and since nothing awaits between its read and its write no other caller
+  // can interleave (the atomicity the mutex gives, at no promise or timer per call). A
+  // stripe held across an await (update with an async fn, withKeys, snapshot), or with
+  // callers queued on it (async-mutex hands a released lock straight to the next waiter,
+  // so it stays locked), is respected: the call queues behind them as update does.
+  updateNow (key: K, fn: (current: V | undefined) => V | undefined): V | undefined | Promise<V | undefined> {
+    const s = this.stripes[this.stripeFor(key)]!
+    if (s.mutex.isLocked()) return this.update(key, fn)
+    const next = fn(s.entries.get(key))
+    if (next === undefined) s.entries.delete(key)
+    else s.entries.set(key, next)
+    return next
+  }
+
+  // get without the mutex when nobody holds the stripe (see updateNow).
+  getNow (key: K): V | undefined | Promise<V | undefined> {
+    const s = this.stripes[this.stripeFor(key)]!
+    return s.mutex.isLocked() ? this.get(key) : s.entries.get(key)
+  }
+
   // Single-flight: fn runs at most once per absent key, however many callers race;
   // the others wait on the stripe and get the stored value. A throwing fn stores nothing.
   computeIfAbsent (key: K, fn: () => V | Promise<V>): Promise<V> {

@@ -30,7 +30,7 @@ export class RunState {
   }
 
   async addContainer (id: string, pendingDependents: number): Promise<void> {
-    await this.map.set(ckey(id), { kind: 'container', visited: false, claimed: false, pendingDependents })
+    await this.map.updateNow(ckey(id), () => ({ kind: 'container', visited: false, claimed: false, pendingDependents }))
   }
 
   async addVolume (name: string, users: number): Promise<void> {
@@ -39,11 +39,11 @@ export class RunState {
 
   // A pod row this run deleted (its last member's transaction, or an empty pod's).
   async markPodDeleted (id: string): Promise<void> {
-    await this.map.set(pkey(id), { kind: 'pod', deletedHere: true })
+    await this.map.updateNow(pkey(id), () => ({ kind: 'pod', deletedHere: true }))
   }
 
   async podDeletedHere (id: string): Promise<boolean> {
-    const e = await this.map.get(pkey(id))
+    const e = await this.map.getNow(pkey(id))
     return e?.kind === 'pod' && e.deletedHere
   }
 
@@ -78,7 +78,7 @@ export class RunState {
   }
 
   async outcomeOf (id: string): Promise<Outcome | undefined> {
-    const e = await this.map.get(ckey(id))
+    const e = await this.map.getNow(ckey(id))
     return e?.kind === 'container' ? e.outcome : undefined
   }
 
@@ -115,7 +115,7 @@ export class RunState {
   }
 
   private async updateContainer (id: string, fn: (e: ContainerEntry) => ContainerEntry): Promise<ContainerEntry> {
-    const next = await this.map.update(ckey(id), e => {
+    const next = await this.map.updateNow(ckey(id), e => {
       if (e?.kind !== 'container') throw new Error(`Assertion failed: container ${id} is not part of this run`)
       return fn(e)
     })

@@ -38,8 +38,8 @@ export class GroupCommit {
       this.store.write(() => {
         for (const p of batch) {
           try {
-            // A nested transaction function is a savepoint in better-sqlite3.
-            results.push({ ok: true, value: this.store.db.transaction(p.fn)() })
+            // A write inside a transaction is a savepoint (better-sqlite3 nests them).
+            results.push({ ok: true, value: this.store.write(p.fn) })
           } catch (error) {
             results.push({ ok: false, error })
           }

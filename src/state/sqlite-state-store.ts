@@ -29,8 +29,14 @@ export class StateStore implements Disposable {
   // Why this store was opened read-only (write() then throws), or undefined.
   readonly readOnlyReason: string | undefined
 
+  // One transaction function for every write and read (nested: a savepoint). Making a new
+  // one per call (db.transaction(fn)) costs five closures each time: the removal engine
+  // writes 200k times in a 100k-container run.
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>
+
   private constructor (db: Database.Database, file: string, readOnlyReason?: string) {
     this.db = db
+    this.tx = db.transaction((fn: () => unknown) => fn())
     this.path = file
     this.readOnlyReason = readOnlyReason
   }
@@ -76,6 +82,9 @@ export class StateStore implements Disposable {
       this.db.pragma('synchronous = FULL')
     }
     this.db.pragma('foreign_keys = ON')
+    // A ceiling, not an allocation (default 2 MiB): a 100k-container state is ~40 MiB and a
+    // bulk removal touches all of it; with the default cache every lookup re-reads pages.
+    this.db.pragma('cache_size = -65536')
     const integrity = this.db.pragma('quick_check', { simple: true })
     if (integrity !== 'ok') throw new PodctlError('STATE_FAILED', `state database ${this.path} is corrupt: ${String(integrity)}`, { hint: 'run podctl system check' })
   }
@@ -106,7 +115,7 @@ export class StateStore implements Disposable {
   write<T> (fn: () => T): T {
     if (this.readOnly) throw readOnlyError(this.path, this.readOnlyReason ?? '')
     try {
-      return this.db.transaction(fn).immediate()
+      return this.tx.immediate(fn) as T
     } catch (err) {
       throw wrapSqliteError(err)
     }
@@ -115,7 +124,7 @@ export class StateStore implements Disposable {
   // A consistent snapshot for several reads.
   read<T> (fn: () => T): T {
     try {
-      return this.db.transaction(fn).deferred()
+      return this.tx.deferred(fn) as T
     } catch (err) {
       throw wrapSqliteError(err)
     }

@@ -174,6 +174,52 @@ test('update returning undefined deletes; get/set/has/delete round-trip', async 
   assert.equal(await m.snapshot(), new Map())
 })
 
+test('updateNow on a free stripe applies at once and returns the value, not a promise', () => {
+  const m = new StripedMap<string, number>({ stripes: 4 })
+  const r = m.updateNow('a', v => (v ?? 0) + 1)
+  assert.is(r, 1)
+  assert.is(m.updateNow('a', v => (v ?? 0) + 1), 2)
+  assert.is(m.getNow('a'), 2)
+  assert.is(m.updateNow('a', () => undefined), undefined)
+  assert.is(m.getNow('a'), undefined)
+})
+
+test('updateNow and getNow queue behind an update that holds the stripe across an await', async () => {
+  const m = new StripedMap<string, number>({ stripes: 1 })
+  await m.set('a', 1)
+  let release!: () => void
+  const gate = new Promise<void>(resolve => { release = resolve })
+  const held = m.update('a', async v => { await gate; return (v ?? 0) * 10 })
+  // The async update read 1 and will write 10: an increment that ran now would be lost.
+  const inc = m.updateNow('a', v => (v ?? 0) + 1)
+  const read = m.getNow('b')
+  assert.instance(inc, Promise)
+  assert.instance(read, Promise)
+  release()
+  await held
+  assert.is(await inc, 11)
+  assert.is(await m.get('a'), 11)
+})
+
+test('updateNow mixed with async updates on random keys loses no increment', async () => {
+  const r = rng(7)
+  const m = new StripedMap<string, number>({ stripes: 3 })
+  const keys = ['a', 'b', 'c', 'd', 'e']
+  const expected = new Map<string, number>()
+  const work: Promise<unknown>[] = []
+  for (let i = 0; i < 400; i++) {
+    const k = keys[Math.floor(r() * keys.length)]!
+    expected.set(k, (expected.get(k) ?? 0) + 1)
+    if (r() < 0.5) {
+      work.push(m.update(k, async v => { const cur = v ?? 0; await randomAwait(r); return cur + 1 }))
+    } else {
+      work.push((async () => { await randomAwait(r); return await m.updateNow(k, v => (v ?? 0) + 1) })())
+    }
+  }
+  await Promise.all(work)
+  assert.equal(new Map([...await m.snapshot()].sort()), new Map([...expected].sort()))
+})
+
 test('bad stripe count is a TypeError', () => {
   assert.throws(() => new StripedMap({ stripes: 0 }), /Expected `stripes` to be a positive integer, got `0`/)
 })

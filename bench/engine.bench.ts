@@ -58,7 +58,7 @@ async function scenario (label: string, n: number): Promise<EngineResult> {
     const t0 = performance.now()
     const prep = prepareRemoval(store, { mode: 'pod-rm', targets: [], pods: listPods(store), force: true, depend: false, volumes: true })
     const t1 = performance.now()
-    const report = await executeRemoval(host, prep, { backend: new FakeBackend(), collectEvents: false, ...(process.env.W ? { maxWorkers: Number(process.env.W) } : {}) })
+    const report = await executeRemoval(host, prep, { backend: new FakeBackend(), collectEvents: false })
     const t2 = performance.now()
     const cpu = process.cpuUsage(cpu0)
     const removed = report.containers.filter(c => c.outcome.status === 'removed').length

@@ -72,11 +72,25 @@ export async function writeBundle (host: Host, c: ContainerRecord): Promise<{ bu
   const opts = cfg.process
   const bundle = paths.bundle(host.config, c.id)
   const pidFile = paths.pidFile(host.config, c.id)
-  const rootfs = await mountContainerRootfs(host, c.id, cfg)
-  // Checked before any network is set up: a bad -u costs nothing to undo.
-  const user = resolveUser(rootfs, opts.user)
+  let rootfs: string
+  let netns: string | null
+  let user: ReturnType<typeof resolveUser>
+  if (opts.user === undefined || opts.user === '') {
+    // No user to look up in the image: the overlay mount and the network (netns, CNI ADD)
+    // need nothing from each other and run at once.
+    const [mounted, net] = await Promise.allSettled([mountContainerRootfs(host, c.id, cfg), prepareNetworks(host, c)])
+    if (mounted.status === 'rejected') throw mounted.reason
+    if (net.status === 'rejected') throw net.reason
+    rootfs = mounted.value
+    netns = net.value
+    user = resolveUser(rootfs, opts.user)
+  } else {
+    rootfs = await mountContainerRootfs(host, c.id, cfg)
+    // Checked before any network is set up: a bad -u costs nothing to undo.
+    user = resolveUser(rootfs, opts.user)
+    netns = await prepareNetworks(host, c)
+  }
   if (cfg.cwd !== '/') mkdirInRoot(rootfs, cfg.cwd)
-  const netns = await prepareNetworks(host, c)
   const namespaces = {} as Record<NamespaceKind, NamespaceSetting>
   for (const k of ['network', 'ipc', 'pid', 'uts'] as const) namespaces[k] = namespaceSetting(host, c, k, netns)
   const volumeBinds = listContainerVolumes(host.store, c.id).map(v => ({ source: paths.volumeData(host.config, v.volumeName), destination: v.destination }))

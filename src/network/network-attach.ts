@@ -84,9 +84,17 @@ export function attachNetworks (deps: AttachDeps, containerId: string, requests:
         }
       }
     }
-    for (const net of nets) await deps.ensureNat?.(net)
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
-    await createNetns(netnsPath, deps.signal)
+    // The networks' masquerade check (an iptables exec each) and the netns (unshare + ip)
+    // need nothing from each other: they run at once. Either failing undoes the netns.
+    const [nat, ns] = await Promise.allSettled([
+      (async () => { for (const net of nets) await deps.ensureNat?.(net) })(),
+      createNetns(netnsPath, deps.signal),
+    ])
+    if (nat.status === 'rejected' || ns.status === 'rejected') {
+      if (ns.status === 'fulfilled') await removeNetns(netnsPath).catch(e => deps.log.warn(`removing ${netnsPath}: ${errorMessage(e)}`))
+      throw nat.status === 'rejected' ? nat.reason : (ns as PromiseRejectedResult).reason
+    }
     const ctx = chainContext(deps, containerId, netnsPath)
     const done: { net: NetworkConfig, ifname: string, cniArgs: [string, string][], result?: Record<string, unknown>, capabilityArgs?: Record<string, unknown> }[] = []
     let attempted = 0

@@ -21,6 +21,10 @@ export class FakeBackend implements RemovalBackend {
   // Calls in progress right now, and the most ever seen at once.
   active = 0
   maxActive = 0
+  // Containers (or volumes) with a call in progress, and the most ever seen at once: one
+  // container's network and runtime steps overlap, so this counts workers, not calls.
+  private readonly inFlight = new Map<string, number>()
+  maxActiveTargets = 0
   private readonly faults = new Map<string, Fault>()
   private readonly defaultDelayMs: number
 
@@ -74,6 +78,8 @@ export class FakeBackend implements RemovalBackend {
   private async act (step: BackendStep, c: { id: string, name: string }, signal: AbortSignal): Promise<void> {
     this.calls.push({ step, target: c.id })
     this.maxActive = Math.max(this.maxActive, ++this.active)
+    this.inFlight.set(c.id, (this.inFlight.get(c.id) ?? 0) + 1)
+    this.maxActiveTargets = Math.max(this.maxActiveTargets, this.inFlight.size)
     try {
       const fault = this.faults.get(`${step}:${c.id}`) ?? this.faults.get(`${step}:${c.name}`)
       if (fault?.gate !== undefined) await fault.gate
@@ -86,6 +92,8 @@ export class FakeBackend implements RemovalBackend {
       }
     } finally {
       this.active--
+      const left = (this.inFlight.get(c.id) ?? 1) - 1
+      if (left === 0) this.inFlight.delete(c.id); else this.inFlight.set(c.id, left)
     }
   }
 }

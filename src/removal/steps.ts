@@ -56,11 +56,14 @@ export async function removeOneContainer (ctx: StepContext, id: string): Promise
   await backend.stop(c, ctx.timeoutSec, signal)
   emit(id, 'stopped')
   checkAborted(signal, id)
-  await backend.detachNetwork(c, signal)
-  emit(id, 'network-detached')
-  checkAborted(signal, id)
-  await backend.deleteRuntime(c, signal)
-  emit(id, 'runtime-deleted')
+  // Once the process is dead, network teardown and the runtime delete need nothing from
+  // each other (the netns is podctl's bind mount, not the runtime's; DEL needs only it and
+  // the cached result): they run at once, each event when its own step ends. Storage waits
+  // for both. A failure in either still lets the other finish; the first error is thrown.
+  await bothOrFirstError(
+    backend.detachNetwork(c, signal).then(() => { emit(id, 'network-detached') }),
+    backend.deleteRuntime(c, signal).then(() => { emit(id, 'runtime-deleted') }),
+  )
   checkAborted(signal, id)
   await backend.teardownStorage(c, signal)
   emit(id, 'storage-removed')
@@ -109,6 +112,12 @@ async function claimOrWait (ctx: StepContext, id: string): Promise<Claimed> {
     if (waited >= ctx.claimWaitMs) throw claimedByOther(id, owner, waited)
     await sleep(ctx.claimPollMs, undefined, { signal: ctx.host.signal }).catch(() => {})
   }
+}
+
+async function bothOrFirstError (a: Promise<void>, b: Promise<void>): Promise<void> {
+  const [ra, rb] = await Promise.allSettled([a, b])
+  if (ra.status === 'rejected') throw ra.reason
+  if (rb.status === 'rejected') throw rb.reason
 }
 
 function checkAborted (signal: AbortSignal, id: string): void {

@@ -114,17 +114,48 @@ test('every container ends in exactly one outcome under random faults (20 pods, 
   assert.ok(report.containers.some(c => c.outcome.status === 'failed') && report.containers.some(c => c.outcome.status === 'removed'))
 }))
 
-test('--max-workers N: with more independent containers than N, exactly N backend calls run at once', async () => {
+test('--max-workers N: with more independent containers than N, exactly N containers are worked on at once', async () => {
   for (const n of [1, 3, 5]) {
     await withHarness(async h => {
       const cs = Array.from({ length: 6 * n }, (_, i) => h.container(`w${i}`))
       const backend = new FakeBackend({ delayMs: 5 })
       await runEngine(h, cs, { backend, maxWorkers: n })
-      assert.is(backend.maxActive, n, `--max-workers ${n}`)
+      assert.is(backend.maxActiveTargets, n, `--max-workers ${n}`)
+      // Each worker overlaps at most its container's network and runtime steps.
+      assert.ok(backend.maxActive <= 2 * n, `--max-workers ${n}: ${backend.maxActive} calls at once`)
       assert.equal(h.ids(), [])
     })
   }
 })
+
+test('one container: network teardown and runtime delete overlap after stop; storage waits for both', () => withHarness(async h => {
+  const c = h.container('overlap')
+  let release!: () => void
+  const gate = new Promise<void>(resolve => { release = resolve })
+  const backend = new FakeBackend().blockAt(c.id, 'detachNetwork', gate)
+  const run = runEngine(h, [c], { backend }).then(r => r.report)
+  for (let i = 0; i < 50 && !backend.callsFor(c.id).includes('deleteRuntime'); i++) await new Promise(resolve => setImmediate(resolve))
+  // DEL is still held: the runtime delete started beside it, storage has not.
+  assert.equal(backend.callsFor(c.id), ['stop', 'detachNetwork', 'deleteRuntime'])
+  release()
+  const report = await run
+  assert.equal(backend.callsFor(c.id), ['stop', 'detachNetwork', 'deleteRuntime', 'teardownStorage'])
+  const steps = report.events.filter(e => e.container === c.id).map(e => e.step)
+  // The runtime delete ended first, so its event comes first.
+  assert.equal(steps, ['claimed', 'stopped', 'runtime-deleted', 'network-detached', 'storage-removed', 'volumes-removed', 'deleted'])
+  assert.equal(h.ids(), [])
+}))
+
+test('a failed network teardown still lets the runtime delete finish; the container is kept with the DEL error', () => withHarness(async h => {
+  const c = h.container('delfail')
+  const backend = new FakeBackend().failAt(c.id, 'detachNetwork', 'CNI DEL failed')
+  const { report } = await runEngine(h, [c], { backend })
+  assert.equal(backend.callsFor(c.id), ['stop', 'detachNetwork', 'deleteRuntime'])
+  const o = report.containers[0]!.outcome
+  assert.is(o.status, 'failed')
+  assert.match(o.status === 'failed' ? o.error.message : '', 'CNI DEL failed')
+  assert.equal(h.ids(), [c.id])
+}))
 
 test('cidfile and pod-id-file are deleted with their container and pod', () => withHarness(async h => {
   const fs = await import('node:fs')

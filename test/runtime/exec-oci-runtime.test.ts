@@ -101,6 +101,19 @@ test('"already gone" is success: state undefined, kill of a stopped and delete o
   await runtime.delete('missing')
 }))
 
+test('a container ID with no state dir under --root: state, kill and delete answer "gone" without an exec', () => withFake(async ({ runtime, root, calls }) => {
+  const id = 'ab'.repeat(32)
+  assert.is(await runtime.state(id), undefined)
+  await runtime.kill(id, 'SIGKILL')
+  await runtime.delete(id)
+  assert.equal(calls(), [])
+  // With the dir there, the runtime is asked.
+  fs.mkdirSync(path.join(root, id), { recursive: true })
+  assert.equal(await runtime.state(id), { id, status: 'running', pid: 4321 })
+  await runtime.delete(id)
+  assert.equal(calls(), [['--root', root, 'state', id], ['--root', root, 'delete', '--force', id]])
+}))
+
 test('a failure carries the runtime\'s stderr as the message (RUNTIME_FAILED)', () => withFake(async ({ runtime }) => {
   let err: unknown
   try { await runtime.start('broken') } catch (e) { err = e }

@@ -74,18 +74,34 @@ test('fixture names are unique', () => {
   assert.equal(names.filter((n, i) => names.indexOf(n) !== i), [])
 })
 
-for (const args of cases) {
-  const name = fixtureName(args)
-  test(`podctl ${args.join(' ')}`, () => withTempDir(async dir => {
+// Each case is a whole podctl process in a temp state of its own; they run 4 at a time
+// before the tests compare (one after another they took about a minute of the suite).
+async function capture (args: string[]): Promise<string> {
+  return await withTempDir(async dir => {
     const env = { PODCTL_ROOT: path.join(dir, 'root'), PODCTL_RUNROOT: path.join(dir, 'run'), PODCTL_CNI_CONFIG_DIR: path.join(dir, 'cni'), PODCTL_CNI_CACHE_DIR: path.join(dir, 'cache') }
     const r = await runPodctl(args, { env })
     const scrub = (s: string): string => s.split(dir).join('$TMP')
-    const actual = `$ podctl ${args.map(a => a === '' ? "''" : a).join(' ')}\nexit ${r.code}\n--- stdout\n${scrub(r.stdout)}--- stderr\n${scrub(r.stderr)}`
-    const file = path.join(FIXTURES, `${name}.txt`)
-    if (UPDATE) fs.writeFileSync(file, actual)
-    assert.ok(fs.existsSync(file), `no fixture ${file}: UPDATE_HELP_FIXTURES=1 writes it`)
-    assert.fixture(actual, fs.readFileSync(file, 'utf8'))
+    return `$ podctl ${args.map(a => a === '' ? "''" : a).join(' ')}\nexit ${r.code}\n--- stdout\n${scrub(r.stdout)}--- stderr\n${scrub(r.stderr)}`
+  })
+}
+const captured = new Map<string, string>()
+test.before(async () => {
+  const queue = [...cases]
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let args = queue.shift(); args !== undefined; args = queue.shift()) captured.set(fixtureName(args), await capture(args))
   }))
+})
+
+for (const args of cases) {
+  const name = fixtureName(args)
+  test(`podctl ${args.join(' ')}`, () => {
+    const actual = captured.get(name)
+    assert.type(actual, 'string', `no output captured for podctl ${args.join(' ')}`)
+    const file = path.join(FIXTURES, `${name}.txt`)
+    if (UPDATE) fs.writeFileSync(file, actual!)
+    assert.ok(fs.existsSync(file), `no fixture ${file}: UPDATE_HELP_FIXTURES=1 writes it`)
+    assert.fixture(actual!, fs.readFileSync(file, 'utf8'))
+  })
 }
 
 test('--version prints the version wherever it runs (no package.json lookup from the cwd)', () => withTempDir(async dir => {

@@ -93,7 +93,7 @@ async function attachDetachCycles (processes: number, cycles: number, dns: boole
 }
 
 test(`${PROCESSES} processes attaching and detaching on one network leave nothing behind`, async () => {
-  await attachDetachCycles(PROCESSES, 20, false)
+  await attachDetachCycles(PROCESSES, 12, false)
 })
 
 // Unserialized, dnsname failed here: "Address already in use" (two dnsmasq for one network)

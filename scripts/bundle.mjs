@@ -2,7 +2,8 @@
 // dist/chunks/: one file loads far faster than ~300 ES modules (yargs alone is ~50), and
 // code splitting puts each command's module (a dynamic import in src/cli/commands/index.ts)
 // and what only it uses into chunks of their own, so a run compiles only what it needs.
-// The native addons (better-sqlite3, koffi) stay external and load from node_modules.
+// The native addons stay external and load from node_modules: koffi whole, better-sqlite3's
+// .node file only (src/state/sqlite.ts loads it by path; its JavaScript is bundled).
 import fs from 'node:fs'
 import { isBuiltin } from 'node:module'
 import path from 'node:path'
@@ -71,6 +72,26 @@ const lazyStringWidth = {
 // An ES module import of a Node builtin (`import fs from 'node:fs'`) makes Node read every
 // export of it, lazy ones included: fs alone then loads fs/promises, streams and readline.
 // Each builtin is required instead (the banner's require), and read where it is used.
+// yargs' platform shim imports node:assert for two checks it makes while parsing; node:assert
+// is not in Node's start-up snapshot, so importing it compiles its internals (about 5 ms)
+// on every run. The two functions load it on their first call instead.
+const lazyYargsAssert = {
+  name: 'lazy-yargs-assert',
+  setup (b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, args => {
+      const text = fs.readFileSync(args.path, 'utf8')
+      const eager = "import { notStrictEqual, strictEqual } from 'assert'"
+      if (!text.includes(eager)) {
+        console.warn(`bundle: ${args.path}: no eager node:assert import found to defer (yargs changed?)`)
+        return { contents: text, loader: 'js' }
+      }
+      const lazy = "const notStrictEqual = (...a) => process.getBuiltinModule('node:assert').notStrictEqual(...a)\n" +
+        "const strictEqual = (...a) => process.getBuiltinModule('node:assert').strictEqual(...a)"
+      return { contents: text.replace(eager, lazy), loader: 'js' }
+    })
+  },
+}
+
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup (b) {
@@ -91,7 +112,8 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'koffi'],
+  // bindings: better-sqlite3's addon lookup, never reached (the addon is passed in).
+  external: ['koffi', 'bindings'],
   // yargs and its helpers still call require() for a few node: builtins.
   banner: { js: "import { createRequire as __podctlCreateRequire } from 'node:module'; const require = __podctlCreateRequire(import.meta.url);" },
   logLevel: 'warning',
@@ -101,7 +123,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   metafile: true,
-  plugins: [bypassFacade, lazyStringWidth, builtinsByRequire],
+  plugins: [bypassFacade, lazyStringWidth, lazyYargsAssert, builtinsByRequire],
 })
 // PODCTL_BUNDLE_META=FILE writes esbuild's metafile (which chunk holds what) for inspection.
 if (process.env.PODCTL_BUNDLE_META) fs.writeFileSync(process.env.PODCTL_BUNDLE_META, JSON.stringify(result.metafile))

@@ -1,4 +1,3 @@
-import net from 'node:net'
 
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
@@ -11,6 +10,10 @@ import { listContainerNetworkRows, saveAttachmentResult } from '../state/network
 import type { ContainerRecord } from '../state/types.js'
 import { readConfig } from './container-config.js'
 import type { NetworkOptions } from './process-options.js'
+
+// node:net is loaded on the first address check, not by every command that imports this
+// file (ps, inspect, --help): compiling it costs about 6 ms.
+const isIP = (s: string): number => process.getBuiltinModule('node:net').isIP(s)
 
 // A namespace mode as the user gave it; 'container' still holds the user's reference,
 // 'cni' the CNI networks (by name) the container's own netns is attached to, in order.
@@ -64,7 +67,7 @@ function parseNetworkOptions (raw: string, text: string): NetworkOptions {
       if (!isValidName(value)) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: alias ${JSON.stringify(value)}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`)
       o.aliases.push(value)
     } else if (key === 'ip') {
-      if (net.isIP(value) !== 4) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: ${JSON.stringify(value)} is not an IPv4 address`)
+      if (isIP(value) !== 4) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: ${JSON.stringify(value)} is not an IPv4 address`)
       if (o.ip !== undefined) throw invalidArgument(`invalid --network ${JSON.stringify(raw)}: only one ip per network`)
       o.ip = value
     } else {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import type { ChildProcess, StdioOptions } from 'node:child_process'
 import type { Readable } from 'node:stream'
 
@@ -48,7 +47,9 @@ export interface SpawnedProcess {
 // SIGKILL: execa's forceKillAfterDelay). For callers that read or hand on the streams
 // themselves; runProcess is the capture-everything form.
 export function spawnProcess (file: string, args: readonly string[], opts: SpawnOptions = {}): SpawnedProcess {
-  const child = spawn(file, [...args], {
+  // node:child_process is loaded on the first spawn, not at start-up (ps of an empty state,
+  // --help and every error path spawn nothing; compiling it costs about 8 ms).
+  const child = process.getBuiltinModule('node:child_process').spawn(file, [...args], {
     stdio: opts.stdio ?? ['pipe', 'pipe', 'pipe'],
     ...(opts.env === undefined ? {} : { env: opts.env }),
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),

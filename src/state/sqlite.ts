@@ -1,28 +1,27 @@
 import { createRequire } from 'node:module'
 
-import type Database from 'better-sqlite3'
+import Database from 'better-sqlite3'
 
-// better-sqlite3, required when the first database opens rather than when podctl starts:
-// it loads a native addon, which a command that opens no state never needs. The addon is
-// loaded by its path when it is where `npm install` builds it; better-sqlite3's own lookup
-// (the bindings package) probes a dozen paths first.
-interface Sqlite { Database: typeof Database, addon: object | undefined }
-let sqlite: Sqlite | undefined
+// better-sqlite3's JavaScript is bundled into podctl's chunks (scripts/bundle.mjs): loaded
+// from node_modules, resolving and compiling its dozen CommonJS files cost about 25 ms per
+// command. Evaluating it loads nothing native. Its addon is loaded when the first database
+// opens (a command that opens no state never needs it), by its path when it is where
+// `npm install` builds it; better-sqlite3's own lookup (the bindings package) probes a
+// dozen paths first.
+let addon: object | null | undefined
 
-function loadSqlite (): Sqlite {
-  if (sqlite !== undefined) return sqlite
+function loadAddon (): object | null {
+  if (addon !== undefined) return addon
   const require = createRequire(import.meta.url)
-  let addon: object | undefined
   try {
     addon = require(require.resolve('better-sqlite3/build/Release/better_sqlite3.node')) as object
   } catch {
-    addon = undefined
+    addon = null
   }
-  sqlite = { Database: require('better-sqlite3') as typeof Database, addon }
-  return sqlite
+  return addon
 }
 
 export function openDatabase (file: string | Buffer, opts: Database.Options = {}): Database.Database {
-  const { Database, addon } = loadSqlite()
-  return new Database(file, addon === undefined ? opts : { ...opts, nativeBinding: addon as never })
+  const binding = loadAddon()
+  return new Database(file, binding === null ? opts : { ...opts, nativeBinding: binding as never })
 }

@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert'
 import { suite } from 'uvu'
 
 import { isErrorCode } from '../../src/errors.js'
-import { formatCidr, parseCidr } from '../../src/network/cidr.js'
-import { readHostRoutes } from '../../src/network/host-routes.js'
+import { cidrsOverlap, formatCidr, parseCidr, requireCidr } from '../../src/network/cidr.js'
+import { readHostRoutes, readHostSubnets } from '../../src/network/host-routes.js'
 import { CNIEnv } from '../../src/network/index.js'
 import { allocateSubnet } from '../../src/network/subnet.js'
 import { insertContainer } from '../../src/state/container-rows.js'
@@ -50,7 +50,18 @@ test('the default network exists on first use', async () => {
     const conf = readJson(path.join(s.paths.cniConfigDir, 'podctl-podctl.conflist'))
     const main = (conf['plugins'] as Record<string, unknown>[])[0]!
     assert.is(main['bridge'], 'podctl0')
-    assert.equal((main['ipam'] as Record<string, unknown>)['ranges'], [[{ subnet: '10.88.0.0/16', gateway: '10.88.0.1' }]])
+    const ranges = (main['ipam'] as Record<string, unknown>)['ranges'] as { subnet: string, gateway: string }[][]
+    // Podman's 10.88.0.0/16 unless something on the host (Podman's own cni-podman0 or
+    // podman0, another interface) holds it; then a /16 nothing on the host holds.
+    const host = (await readHostSubnets()).filter(h => h.dev !== 'podctl0')
+    const taken = (cidr: string): boolean => host.some(h => cidrsOverlap(h.cidr, requireCidr(cidr)))
+    if (!taken('10.88.0.0/16')) assert.equal(ranges, [[{ subnet: '10.88.0.0/16', gateway: '10.88.0.1' }]])
+    else {
+      const subnet = ranges[0]?.[0]?.subnet ?? ''
+      assert.match(subnet, /^10\.\d+\.0\.0\/16$/)
+      assert.not.ok(taken(subnet), `${subnet} is held on the host`)
+      assert.equal(ranges, [[{ subnet, gateway: subnet.replace(/0\/16$/, '1') }]])
+    }
     assert.equal(fs.readdirSync(s.paths.cniConfigDir).sort(), ['.nerdctl.lock', 'podctl-podctl.conflist'])
   })
 })

@@ -205,7 +205,7 @@ export function removeNatChainsOf (network: string): void {
 // PODCTL- chains whose jump names a conflist under `dir` that no longer exists: the NAT
 // of a removed network, a leak (as "<network>:<chain>").
 export function natChainsOfRemovedNetworks (dir: string): string[] {
-  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  const listing = ['iptables', 'ip6tables'].flatMap(cmd => execFileSync(cmd, ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n'))
   return listing.flatMap(l => {
     const m = /^-A POSTROUTING .*--comment "podctl network (\S+) file ([^"]+)" -j (PODCTL-[0-9a-f]+)$/.exec(l)
     return m !== null && m[2]!.startsWith(`${dir}/`) && !fs.existsSync(m[2]!) ? [`${m[1]}:${m[3]}`] : []

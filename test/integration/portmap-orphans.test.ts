@@ -101,6 +101,32 @@ test('a published-port container gone behind podctl\'s back leaves CNI-DN chains
   }
 }))
 
+test('dual stack: a gone container\'s CNI-DN chain in iptables and in ip6tables are both found and removed, each in its own family', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  const net = uniqueName('pd'); const bridge = `${net}br`
+  let id = ''
+  try {
+    assert.is((await cli(h, 'network', 'create', '--ipv6', '--subnet', randomSubnet(), '--interface-name', bridge, net)).code, 0)
+    const r = await cli(h, 'run', '-d', '--name', 'web', '--network', net, '-p', `${randomInt(20_000, 40_000)}:8080`, 'busybox', 'sleep', '1000')
+    assert.is(r.code, 0, r.stderr)
+    id = r.stdout.trim()
+    const chain = portmapChain(net, id)
+    const v6Lines = (): string[] => execFileSync('ip6tables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).split('\n').filter(l => l.includes(chain))
+    assert.ok(natLines().includes(`-N ${chain}`) && v6Lines().includes(`-N ${chain}`), 'portmap made the chain in both families')
+    await vanish(h, net, id)
+    const found = (await check(h)).filter(f => f.object === chain)
+    assert.equal(found.map(f => [f.kind, /DNAT to \[/.test(f.detail)]).sort(), [['orphan-port-mapping', false], ['orphan-port-mapping', true]])
+    assert.equal((await check(h, true)).filter(f => f.object === chain).map(f => f.repaired), [true, true])
+    assert.equal([linesOf(chain), v6Lines()], [[], []])
+    assert.equal((await check(h)).filter(f => f.kind !== 'orphan-nat-chain' || f.detail.includes(net)), [])
+  } finally {
+    await cli(h, 'rm', '-fa', '-t', '0')
+    if (id !== '') for (const family of [4, 6] as const) await removePortmapChain(family, portmapChain(net, id)).catch(() => {})
+    await cli(h, 'network', 'rm', '-f', net)
+    try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }) } catch {}
+  }
+}))
+
 test('rm SIGKILLed inside portmap\'s DEL (entry rule deleted, chain not yet): system check --repair finishes the removal and the chain goes', () => withTestHost(async h => {
   await importBusyboxImage(h)
   const net = uniqueName('pk'); const bridge = `${net}br`

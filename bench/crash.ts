@@ -19,7 +19,7 @@ async function main (): Promise<void> {
   else {
     process.stdout.write(`crash campaign: ${s.trials} trials (seed ${s.seed}), ${s.containersBuilt} containers and pods built, ${Math.round((Date.now() - started) / 1000)} s\n`)
     process.stdout.write(`kill points: ${Object.entries(s.killPoints).sort().map(([k, v]) => `${k}=${v}`).join(' ')}\n`)
-    process.stdout.write(`second runs failed: ${s.secondRunFailures.length}; findings: ${s.findings.length}; masquerade rules left: ${s.natLeaks.length}\n`)
+    process.stdout.write(`second runs failed: ${s.secondRunFailures.length}; findings: ${s.findings.length}; NAT rules left (masquerade, PODCTL-, CNI-DN-): ${s.natLeaks.length}\n`)
   }
   if (s.findings.length > 0 || s.secondRunFailures.length > 0 || s.natLeaks.length > 0) process.exitCode = 1
 }

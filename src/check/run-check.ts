@@ -9,6 +9,7 @@ import { readRows } from './host-scan.js'
 import { findImageStorageProblems } from './image-checks.js'
 import { findOrphanMonitors, listMonitorProcesses } from './monitor-checks.js'
 import { findBadConflists, findOrphanCniResults, findOrphanIpam, findNatProblems, findOrphanMasquerades, findOrphanVeths } from './network-checks.js'
+import { findOrphanPortMappings } from './portmap-checks.js'
 import { findOrphanDirs, findOrphanMounts, findOrphanNetns, findOrphanRuntime } from './orphan-checks.js'
 import { findBrokenRows, findDanglingRefs, findStuckRemovals } from './state-checks.js'
 import type { CheckReport, Finding, Problem } from './types.js'
@@ -42,6 +43,7 @@ export async function runSystemCheck (host: Host, opts: CheckOptions = {}): Prom
   await settle(findOrphanNetns(host, readRows(host)))
   await settle(await findOrphanIpam(host, readRows(host), walk, cni))
   await settle(await findOrphanMasquerades(readRows(host), walk, listMountPoints(), host.signal))
+  await settle(await findOrphanPortMappings(readRows(host), walk, listMountPoints(), cni.ipamDataDir, host.signal))
   await settle(await findNatProblems(walk, cni, host.signal))
   await settle(findOrphanMounts(host, readRows(host), listMountPoints()))
   await settle(findOrphanDirs(host, readRows(host)))

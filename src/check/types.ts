@@ -35,6 +35,7 @@ export const FINDING_KINDS = [
   'missing-layer', // an image whose layer files are gone
   'orphan-nat-chain', // a PODCTL- NAT chain whose network config is gone
   'missing-nat-rule', // a network with containers whose PODCTL- NAT jump is missing
+  'orphan-port-mapping', // a portmap CNI-DN- chain (and its CNI-HOSTPORT-DNAT rule) of a podctl network for a container that is gone
 ] as const
 export type FindingKind = typeof FINDING_KINDS[number]
 

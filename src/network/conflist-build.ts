@@ -30,6 +30,8 @@ export interface CreateNetworkOptions {
   interfaceName?: string
   // Name resolution between containers (the dnsname plugin; bridge networks only).
   dns?: boolean
+  // Dual stack: an IPv4 and an IPv6 subnet, allocating the family no subnet gave.
+  ipv6?: boolean
 }
 
 export function validateInterfaceName (name: string): string {

@@ -11,7 +11,7 @@ import type { CreateNetworkOptions, Driver } from './conflist-build.js'
 import { buildConflist, DRIVERS, pickBridgeName, validateDriverOptions, validateInterfaceName } from './conflist-build.js'
 import { driverOf, interfaceOf, subnetsOf } from './network-info.js'
 import type { SubnetSpec } from './subnet.js'
-import { allocateSubnet, buildSubnetSpec } from './subnet.js'
+import { allocateIpv6Subnet, allocateSubnet, buildSubnetSpec } from './subnet.js'
 
 // Checks everything about a create request that does not depend on the config dir.
 export function validateCreateOptions (opts: CreateNetworkOptions, sysClassNet = '/sys/class/net'): { driver: Driver, cidrs: Cidr[] } {
@@ -68,7 +68,12 @@ export function planNetwork (opts: CreateNetworkOptions, walk: ConfigWalk, hostS
     const clash = users.find(u => cidrsOverlap(u.cidr, c))
     if (clash !== undefined) throw invalidArgument(`subnet ${formatCidr(c)} is already used on the host or by another config: it overlaps ${formatCidr(clash.cidr)} ${clash.what}`)
   }
-  const chosen = cidrs.length > 0 ? cidrs : [allocateSubnet(users.map(u => u.cidr))]
+  const chosen = [...cidrs]
+  const used = (): Cidr[] => [...users.map(u => u.cidr), ...chosen]
+  if (chosen.length === 0) chosen.push(allocateSubnet(used()))
+  // --ipv6 is dual stack, as in Podman: add whichever family no --subnet gave.
+  if (opts.ipv6 === true && !chosen.some(c => c.family === 4)) chosen.push(allocateSubnet(used()))
+  if (opts.ipv6 === true && !chosen.some(c => c.family === 6)) chosen.push(allocateIpv6Subnet(used()))
   const specs: SubnetSpec[] = chosen.map((c, i) => buildSubnetSpec(c, opts.gateways?.[i], opts.ipRanges?.[i]))
   return buildConflist({ name, opts, driver, specs, cidrs: chosen, iface, ipamDataDir, created: now.toISOString() })
 }

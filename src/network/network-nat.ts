@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto'
 
-import { errorMessage, PodctlError } from '../errors.js'
-import { isProcessError } from '../process/process-error.js'
-import { runProcess } from '../process/run-process.js'
 import type { Cidr } from './cidr.js'
 import { formatCidr } from './cidr.js'
 import type { NetworkConfig } from './cni-config.js'
 import { isPodctlOwned } from './cni-config.js'
+import { iptables, isMissingRule, restoreArgs, restoreIptables } from './iptables.js'
 import type { IpFamily } from './masq-cleanup.js'
 import { driverOf, podctlArgs, subnetsOf } from './network-info.js'
 
@@ -18,7 +16,6 @@ import { driverOf, podctlArgs, subnetsOf } from './network-info.js'
 // iptables here is nf_tables: each commit costs ~14 ms in the kernel, so a change is one
 // iptables-restore --noflush transaction, and a container's ADD or DEL makes none.
 
-const IPTABLES_TIMEOUT_MS = 30_000
 const MULTICAST: Record<IpFamily, string> = { 4: '224.0.0.0/4', 6: 'ff00::/8' }
 export const NAT_CHAIN_PREFIX = 'PODCTL-'
 export const NAT_MARK = 'podctl'
@@ -64,7 +61,7 @@ export async function natInstalled (net: NetworkConfig, signal?: AbortSignal): P
     try {
       await iptables(p.family, ['-t', 'nat', '-C', 'POSTROUTING', ...jumpSpec(p, p.subnets[0]!)], signal)
     } catch (err) {
-      if (isMissing(err)) return false
+      if (isMissingRule(err)) return false
       throw err
     }
   }
@@ -81,7 +78,7 @@ export async function installNat (net: NetworkConfig, signal?: AbortSignal): Pro
     for (const s of p.subnets) lines.push(`-A ${p.chain} -d ${s} -j ACCEPT`)
     lines.push(`-A ${p.chain} ! -d ${MULTICAST[p.family]} -j MASQUERADE`)
     for (const s of p.subnets) lines.push(`-A POSTROUTING ${restoreArgs(jumpSpec(p, s))}`)
-    await restore(p.family, [...lines, 'COMMIT'], signal)
+    await restoreIptables(p.family, [...lines, 'COMMIT'], signal)
   }
 }
 
@@ -93,7 +90,7 @@ export async function removeNatChain (family: IpFamily, chain: string, signal?: 
   if (jumps.length === 0 && !rules.chains.has(chain)) return
   const lines = ['*nat', ...jumps.map(j => `-D ${j.spec}`)]
   if (rules.chains.has(chain)) lines.push(`-F ${chain}`, `-X ${chain}`)
-  await restore(family, [...lines, 'COMMIT'], signal)
+  await restoreIptables(family, [...lines, 'COMMIT'], signal)
 }
 
 export async function removeNat (net: NetworkConfig, signal?: AbortSignal): Promise<void> {
@@ -122,33 +119,4 @@ export async function listNat (family: IpFamily, signal?: AbortSignal): Promise<
     out.jumps.push(jump)
   }
   return out
-}
-
-// An argument list as one iptables-restore line (double quotes around what has spaces).
-function restoreArgs (args: string[]): string {
-  return args.map(a => /[\s"]/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a).join(' ')
-}
-
-async function restore (family: IpFamily, lines: string[], signal: AbortSignal | undefined): Promise<void> {
-  const cmd = family === 4 ? 'iptables-restore' : 'ip6tables-restore'
-  try {
-    await runProcess(cmd, ['--noflush'], { input: lines.join('\n') + '\n', timeoutMs: IPTABLES_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) })
-  } catch (err) {
-    const why = isProcessError(err) ? err.stderr.trim() || err.message : errorMessage(err)
-    throw new PodctlError('NETWORK_FAILED', `${cmd} --noflush: ${why}`, { cause: err })
-  }
-}
-
-function isMissing (err: unknown): boolean {
-  return /Bad rule|does not exist|No chain\/target\/match/i.test(errorMessage(err))
-}
-
-async function iptables (family: IpFamily, args: string[], signal: AbortSignal | undefined): Promise<string> {
-  const cmd = family === 4 ? 'iptables' : 'ip6tables'
-  try {
-    return (await runProcess(cmd, args, { timeoutMs: IPTABLES_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) })).stdout
-  } catch (err) {
-    const why = isProcessError(err) ? err.stderr.trim() || err.message : errorMessage(err)
-    throw new PodctlError('NETWORK_FAILED', `${cmd} ${args.join(' ')}: ${why}`, { cause: err })
-  }
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+
 import { invalidArgument, PodctlError } from '../errors.js'
 import type { Cidr, IpAddr } from './cidr.js'
 import { cidrContains, cidrsOverlap, cidrWithin, formatCidr, formatIp, lastAddress, parseIp, requireCidr } from './cidr.js'
@@ -20,6 +22,19 @@ export function allocateSubnet (used: readonly Cidr[]): Cidr {
     if (!used.some(u => cidrsOverlap(u, candidate))) return candidate
   }
   throw new PodctlError('NETWORK_FAILED', 'could not find free subnet from subnet pools')
+}
+
+// A random unique-local /64 (fd00::/8 plus 56 random bits) that overlaps none of `used`:
+// Podman's IPv6 subnet for `network create --ipv6` without an IPv6 --subnet.
+export function allocateIpv6Subnet (used: readonly Cidr[], random: (n: number) => Buffer = randomBytes): Cidr {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const bytes = random(7)
+    let network = 0xfdn
+    for (const b of bytes) network = (network << 8n) | BigInt(b)
+    const candidate: Cidr = { family: 6, network: network << 64n, prefix: 64 }
+    if (!used.some(u => cidrsOverlap(u, candidate))) return candidate
+  }
+  throw new PodctlError('NETWORK_FAILED', 'could not find free IPv6 subnet')
 }
 
 export function firstHost (c: Cidr): IpAddr {

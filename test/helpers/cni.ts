@@ -9,6 +9,7 @@ import { CNIEnv } from '../../src/network/index.js'
 import { stopDnsServer } from '../../src/network/dns-server.js'
 import { DNSNAME_LOCK_DIR } from '../../src/network/plugin-chain.js'
 import type { CniPaths } from '../../src/network/index.js'
+import { listPortmapChains } from '../../src/network/portmap-rules.js'
 import { removeNatChainsUnder } from './nat-cleanup.js'
 
 export const PLUGIN_DIRS = ['/usr/lib/cni']
@@ -205,9 +206,24 @@ export function removeNatChainsOf (network: string): void {
 // PODCTL- chains whose jump names a conflist under `dir` that no longer exists: the NAT
 // of a removed network, a leak (as "<network>:<chain>").
 export function natChainsOfRemovedNetworks (dir: string): string[] {
-  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  const listing = ['iptables', 'ip6tables'].flatMap(cmd => execFileSync(cmd, ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n'))
   return listing.flatMap(l => {
     const m = /^-A POSTROUTING .*--comment "podctl network (\S+) file ([^"]+)" -j (PODCTL-[0-9a-f]+)$/.exec(l)
     return m !== null && m[2]!.startsWith(`${dir}/`) && !fs.existsSync(m[2]!) ? [`${m[1]}:${m[3]}`] : []
   })
+}
+
+// portmap's CNI-DN- chains (iptables and ip6tables) of the given networks: entered by a
+// rule whose comment names one of them, or without an entry rule and with a hairpin rule
+// for one of the subnets. As "<network>:<container> <chain>" or "<chain> (no entry rule)".
+export async function portmapChainsOn (networks: ReadonlySet<string>, subnets: ReadonlySet<string>): Promise<string[]> {
+  const out: string[] = []
+  for (const family of [4, 6] as const) {
+    for (const c of await listPortmapChains(family)) {
+      const owner = c.entries.find(e => e.network !== undefined && networks.has(e.network))
+      if (owner !== undefined) out.push(`${owner.network}:${(owner.containerId ?? '?').slice(0, 12)} ${c.name}`)
+      else if (c.entries.length === 0 && c.sources.some(s => subnets.has(s))) out.push(`${c.name} (no entry rule)`)
+    }
+  }
+  return out
 }

@@ -83,7 +83,8 @@ export async function destroyTestHost (host: TestHost): Promise<string[]> {
   try { leaked = await removeLeakedMasquerades(host, ids) } catch (err) { process.stderr.write(`cleanup: ${String(err)}\n`) }
   try {
     for (const [id, st] of await runtimeList(host)) {
-      try { process.kill(st.pid, 'SIGKILL') } catch {}
+      // A stopped container's state has pid 0: kill(0) would signal this test's own group.
+      if (st.pid > 0) { try { process.kill(st.pid, 'SIGKILL') } catch {} }
       execFileSync('runc', ['--root', `${host.config.runroot}/runtime`, 'delete', '--force', id], { timeout: 10_000, stdio: 'ignore' })
     }
   } catch {}

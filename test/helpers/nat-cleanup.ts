@@ -2,15 +2,20 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-// podctl's per-network NAT chains (PODCTL-…) whose jump comment names a conflist under
-// `dir`: every network of a temp root. Removes them (one iptables-restore) and returns them.
+// podctl's per-network NAT chains (PODCTL-…, iptables and ip6tables) whose jump comment
+// names a conflist under `dir`: every network of a temp root. Removes them (one
+// iptables-restore per family) and returns them.
 export function removeNatChainsUnder (dir: string): string[] {
-  const listing = execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
+  return [...removeFamilyChainsUnder('iptables', dir), ...removeFamilyChainsUnder('ip6tables', dir)]
+}
+
+function removeFamilyChainsUnder (cmd: 'iptables' | 'ip6tables', dir: string): string[] {
+  const listing = execFileSync(cmd, ['-t', 'nat', '-S'], { encoding: 'utf8', timeout: 30_000 }).split('\n')
   const jumps = listing.filter(l => /^-A POSTROUTING .* -j PODCTL-[0-9a-f]+$/.test(l) && l.includes(` file ${dir}/`))
   const chains = [...new Set(jumps.map(l => /-j (PODCTL-[0-9a-f]+)$/.exec(l)![1]!))]
   if (chains.length === 0) return []
   const lines = ['*nat', ...jumps.map(l => `-D ${l.slice(3)}`), ...chains.flatMap(c => listing.includes(`-N ${c}`) ? [`-F ${c}`, `-X ${c}`] : []), 'COMMIT', '']
-  execFileSync('iptables-restore', ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
+  execFileSync(`${cmd}-restore`, ['--noflush'], { input: lines.join('\n'), timeout: 30_000 })
   return chains
 }
 

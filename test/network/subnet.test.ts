@@ -3,7 +3,7 @@ import { suite } from 'uvu'
 
 import { formatCidr, parseCidr } from '../../src/network/cidr.js'
 import { readHostRoutes } from '../../src/network/host-routes.js'
-import { allocateSubnet, buildSubnetSpec, leaseRange } from '../../src/network/subnet.js'
+import { allocateIpv6Subnet, allocateSubnet, buildSubnetSpec, leaseRange } from '../../src/network/subnet.js'
 import { withTempDir } from '../helpers/temp.js'
 
 const test = suite('subnet')
@@ -15,6 +15,16 @@ test('allocation picks the first free 10.89.N.0/24', () => {
   assert.is(formatCidr(allocateSubnet([c('10.89.0.0/23'), c('10.89.3.0/24')])), '10.89.2.0/24')
   assert.is(formatCidr(allocateSubnet([c('10.89.0.128/25')])), '10.89.1.0/24')
   assert.is(formatCidr(allocateSubnet([c('10.88.0.0/16'), c('fd00::/64')])), '10.89.0.0/24')
+})
+
+test('IPv6 allocation: fd + 56 random bits as a /64, drawn again while it overlaps something, an error after 10 draws', () => {
+  const draws = [Buffer.from('00000000000001', 'hex'), Buffer.from('0102030405ab07', 'hex')]
+  const from = (list: Buffer[]) => { let i = 0; return () => list[i++ % list.length]! }
+  assert.is(formatCidr(allocateIpv6Subnet([], from(draws))), 'fd00:0:0:1::/64')
+  assert.is(formatCidr(allocateIpv6Subnet([c('fd00::/48')], from(draws))), 'fd01:203:405:ab07::/64')
+  let calls = 0
+  assert.throws(() => allocateIpv6Subnet([c('fd00::/8')], n => { calls++; return Buffer.alloc(n) }), /could not find free IPv6 subnet/)
+  assert.is(calls, 10)
 })
 
 test('allocation fails cleanly when the pool is exhausted', () => {

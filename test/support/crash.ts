@@ -3,10 +3,13 @@
 // or at an injected step (PODCTL_FAULT), run the same command again, then `system check`.
 // Goal: zero findings in every trial.
 import type { Finding } from '../../src/check/index.js'
+import { silentLogger } from '../../src/log.js'
+import { walkConfigDir } from '../../src/network/config-walk.js'
 import { listMasqueradeRules } from '../../src/network/masq-cleanup.js'
+import { subnetSpecsOf } from '../../src/network/network-info.js'
 import { FAULT_STEPS } from '../../src/removal/fault-injection.js'
 import type { FaultStep } from '../../src/removal/fault-injection.js'
-import { natChainsOfRemovedNetworks } from '../helpers/cni.js'
+import { natChainsOfRemovedNetworks, portmapChainsOn } from '../helpers/cni.js'
 import type { BenchHost } from './stress/host.js'
 import { createBenchHost, createNetwork, destroyBenchHost, inProcess, must, spawnPodctl } from './stress/host.js'
 import { createRandom } from './stress/random.js'
@@ -30,24 +33,26 @@ export interface CrashSummary {
   // Second runs (same command, no fault) that did not exit 0.
   secondRunFailures: { trial: number, code: number | null, stderr: string }[]
   findings: (Finding & { trial: number })[]
-  // Masquerade rules (POSTROUTING → CNI-… chain) left on the campaign's own networks after
-  // each trial's cleanup (nothing attached any more), as "<trial>: <network> <container>".
+  // NAT rules left on the campaign's own networks after each trial's cleanup (nothing is
+  // attached any more): masquerade rules ("<trial>: <network> <container>"), PODCTL-
+  // chains of removed networks and portmap's CNI-DN- chains.
   natLeaks: string[]
   containersBuilt: number
 }
 
 // A mixed state: pods with infra, --requires and --network container: dependencies,
-// anonymous and named volumes, containers on one or two named networks, a created one.
-async function buildState (b: BenchHost, rnd: Random, nets: string[], trial: number): Promise<number> {
+// anonymous and named volumes, containers on one or two named networks, a created one;
+// the first pod and the base container publish a port (portmap's CNI-DN- chains).
+async function buildState (b: BenchHost, rnd: Random, nets: string[], trial: number, ports: readonly [number, number]): Promise<number> {
   const t = `t${trial}`
   let n = 0
   const run = async (...args: string[]): Promise<void> => { await must(b, ['run', '-d', ...args, 'busybox', 'sleep', '1000']); n++ }
   for (let p = 0; p < rnd.int(1, 2); p++) {
-    await must(b, ['pod', 'create', '--name', `${t}p${p}`, '--network', rnd.pick(nets)])
+    await must(b, ['pod', 'create', '--name', `${t}p${p}`, '--network', rnd.pick(nets), ...(p === 0 ? ['-p', `${ports[0]}:80`] : [])])
     n++
     for (let m = 0; m < rnd.int(1, 2); m++) await run('--pod', `${t}p${p}`, '--name', `${t}p${p}m${m}`, ...(rnd.chance(0.5) ? ['-v', '/data'] : []))
   }
-  await run('--name', `${t}base`, '--network', rnd.chance(0.5) ? nets.join(',') : rnd.pick(nets))
+  await run('--name', `${t}base`, '--network', rnd.chance(0.5) ? nets.join(',') : rnd.pick(nets), '-p', `${ports[1]}:80`)
   await run('--name', `${t}join`, '--network', `container:${t}base`)
   await run('--name', `${t}req`, '--requires', `${t}base`, '-v', `${t}vol:/named`, '-v', '/anon', '--network', 'none')
   if (rnd.chance(0.5)) await run('--name', `${t}chain`, '--requires', `${t}req`, '--network', rnd.pick(nets))
@@ -62,8 +67,11 @@ export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummar
   const b = await createBenchHost()
   try {
     const nets = [await createNetwork(b, 'cra'), await createNetwork(b, 'crb')]
+    const walk = await walkConfigDir(b.host.config.cniConfigDir, silentLogger)
+    const subnets = new Set(nets.flatMap(n => { const net = walk.byName.get(n); return net === undefined ? [] : subnetSpecsOf(net).map(sp => sp.subnet) }))
     for (let trial = 1; trial <= opts.trials; trial++) {
-      summary.containersBuilt += await buildState(b, rnd, nets, trial)
+      const port = 20_000 + (opts.seed * 131 + trial * 2) % 20_000
+      summary.containersBuilt += await buildState(b, rnd, nets, trial, [port, port + 1])
       const command = rnd.chance(0.5) ? ['pod', 'rm', '-fa'] : ['rm', '-fa']
       if (rnd.chance(0.5)) command.push('-t', '0')
       const forced = opts.steps?.[(trial - 1) % opts.steps.length]
@@ -90,9 +98,10 @@ export async function runCrashCampaign (opts: CrashOptions): Promise<CrashSummar
       const leaks = [
         ...(await listMasqueradeRules(4)).filter(r => nets.includes(r.network)).map(r => `${trial}: ${r.network} ${r.containerId}`),
         ...natChainsOfRemovedNetworks(b.host.dir).map(c => `${trial}: ${c}`),
+        ...(await portmapChainsOn(new Set(nets), subnets)).map(c => `${trial}: ${c}`),
       ]
       summary.natLeaks.push(...leaks)
-      for (const l of leaks) log(`  masquerade rule left: ${l}`)
+      for (const l of leaks) log(`  NAT rule left: ${l}`)
       if (findings.length > 0) await inProcess(b, ['system', 'check', '--repair'])
       summary.trials = trial
     }

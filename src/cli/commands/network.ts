@@ -21,13 +21,14 @@ export function parseKeyValues (raw: readonly string[], what: string): Record<st
 const create: PodctlCommand = {
   command: 'create [name]',
   describe: 'Create a network',
-  examples: [['podctl network create --subnet 10.90.0.0/24 web', 'a bridge network with a chosen subnet'], ['podctl network create -d macvlan -o parent=eth0 lan', 'a macvlan network on eth0']],
+  examples: [['podctl network create --subnet 10.90.0.0/24 web', 'a bridge network with a chosen subnet'], ['podctl network create --ipv6 dual', 'a dual-stack network (an IPv4 /24 and a random fd00::/8 /64)'], ['podctl network create -d macvlan -o parent=eth0 lan', 'a macvlan network on eth0']],
   builder: y => y
     .positional('name', { type: 'string', describe: 'Network name (picked when omitted)' })
     .option('driver', { alias: 'd', type: 'string', default: 'bridge', describe: `Driver: ${DRIVERS.join(', ')}` })
     .option('subnet', { type: 'string', describe: 'Subnet in CIDR format' })
     .option('gateway', { type: 'string', describe: 'IPv4 or IPv6 gateway for the subnet' })
     .option('ip-range', { type: 'string', describe: 'Allocate container IPs from this range (CIDR inside the subnet)' })
+    .option('ipv6', { type: 'boolean', default: false, describe: 'Enable IPv6 (dual stack) networking: adds an IPv4 or IPv6 subnet when --subnet gave none of that family' })
     .option('internal', { type: 'boolean', default: false, describe: 'Restrict external access from this network' })
     .option('disable-dns', { type: 'boolean', default: false, describe: 'Disable name resolution between containers on this network (dnsname)' })
     .option('label', { type: 'string', describe: 'Set metadata on a network (key=value)' })
@@ -42,6 +43,7 @@ const create: PodctlCommand = {
       gateways: strings(argv['gateway']),
       ipRanges: strings(argv['ip-range']),
       internal: argv['internal'] === true,
+      ...(argv['ipv6'] === true ? { ipv6: true } : {}),
       ...(argv['disable-dns'] === true ? { dns: false } : {}),
       labels: parseKeyValues(strings(argv['label']), 'label'),
       options: parseKeyValues(strings(argv['opt']), 'option'),

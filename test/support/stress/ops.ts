@@ -8,6 +8,8 @@ export interface Pools {
   sharedNets: string[]
   // Networks workers create and remove (name → subnet and bridge, fixed per name).
   poolNets: { name: string, subnet: string, bridge: string }[]
+  // Host ports run and pod create publish (-p PORT:80): few, so that they clash.
+  ports: number[]
 }
 
 export interface Op { kind: string, args: string[], json?: boolean }
@@ -20,13 +22,18 @@ export function pickOp (rnd: Random, p: Pools): Op {
   const roll = rnd.next()
   if (roll < 0.22) {
     const extra = rnd.chance(0.3) ? ['--pod', pod] : ['--network', net()]
+    if (extra[0] === '--network' && extra[1] !== 'none' && rnd.chance(0.5)) extra.push('-p', `${rnd.pick(p.ports)}:80`)
     if (rnd.chance(0.3)) extra.push('-v', '/anon')
     if (rnd.chance(0.15)) extra.push('--requires', rnd.pick(p.containers))
-    return { kind: 'run', args: ['run', '-d', '--name', c, ...extra, 'busybox', 'sleep', '1000'] }
+    return { kind: extra.includes('-p') ? 'run -p' : 'run', args: ['run', '-d', '--name', c, ...extra, 'busybox', 'sleep', '1000'] }
   }
   if (roll < 0.30) return { kind: 'create', args: ['create', '--name', c, '--network', net(), 'busybox', 'true'] }
   if (roll < 0.50) return { kind: 'rm', args: ['rm', '-f', ...(rnd.chance(0.5) ? ['-t', '0'] : []), ...(rnd.chance(0.5) ? ['-v'] : []), c] }
-  if (roll < 0.58) return { kind: 'pod create', args: ['pod', 'create', '--name', pod, ...(rnd.chance(0.5) ? ['--network', net()] : [])] }
+  if (roll < 0.58) {
+    const extra = rnd.chance(0.5) ? ['--network', net()] : []
+    if (extra[1] !== undefined && extra[1] !== 'none' && rnd.chance(0.3)) extra.push('-p', `${rnd.pick(p.ports)}:80`)
+    return { kind: extra.includes('-p') ? 'pod create -p' : 'pod create', args: ['pod', 'create', '--name', pod, ...extra] }
+  }
   if (roll < 0.66) return { kind: 'pod rm', args: ['pod', 'rm', '-f', '-t', '0', pod] }
   if (roll < 0.74) {
     const n = rnd.pick(p.poolNets)
@@ -46,6 +53,8 @@ export function pickOp (rnd: Random, p: Pools): Op {
 const EXPECTED: [string, RegExp][] = [
   // Podman's wording ends in "container already exists", but it is about dependents.
   ['in-use', /has dependent containers/i],
+  // A host port another container publishes: "host port N/tcp is already published by …".
+  ['port-in-use', /host port \d+\/(tcp|udp) is already published by|address already in use/i],
   ['name-in-use', /already in use|already exists|name .* is in use|already used/i],
   ['no-such', /no such (container|pod|network|volume)|no (container|pod) with (name or ID|ID or name)|network not found|unable to find network/i],
   ['in-use', /in use|is being used|has associated containers|is used by|has dependent containers|not ready to be removed|depends on|is a dependency/i],

@@ -5,8 +5,11 @@
 import { randomBytes } from 'node:crypto'
 
 import type { Finding } from '../../../src/check/index.js'
+import { silentLogger } from '../../../src/log.js'
+import { walkConfigDir } from '../../../src/network/config-walk.js'
 import { listMasqueradeRules } from '../../../src/network/masq-cleanup.js'
-import { natChainsOfRemovedNetworks } from '../../helpers/cni.js'
+import { subnetSpecsOf } from '../../../src/network/network-info.js'
+import { natChainsOfRemovedNetworks, portmapChainsOn } from '../../helpers/cni.js'
 import type { Duplicate } from './monitor.js'
 import { startIpMonitor } from './monitor.js'
 import type { Op, Pools } from './ops.js'
@@ -39,8 +42,9 @@ export interface StressSummary {
   // system check after the sweep, by kind.
   leaks: Record<string, number>
   findings: Finding[]
-  // The bridge plugin's masquerade rules left on this run's own networks (shared and pool)
-  // after the sweep: "network:container" for each.
+  // NAT rules left on this run's own networks (shared and pool) after the sweep: the bridge
+  // plugin's masquerade ("network:container"), podctl's chains of removed networks, and
+  // portmap's CNI-DN- chains of published ports.
   natLeaks: string[]
 }
 
@@ -62,6 +66,7 @@ function makePools (processes: number, sharedNets: string[], tag: string): Pools
     pods: Array.from({ length: Math.max(2, processes) }, (_, i) => `${tag}p${i}`),
     sharedNets,
     poolNets: Array.from({ length: 3 }, (_, i) => ({ name: `${tag}n${i}`, subnet: `10.${100 + (r % 90) + i}.${200 + i}.0/24`, bridge: `${tag}n${i}br` })),
+    ports: Array.from({ length: 4 }, (_, i) => 20_000 + (randomBytes(2).readUInt16BE() % 20_000) + i),
   }
 }
 
@@ -86,6 +91,8 @@ export async function runStress (opts: StressOptions): Promise<StressSummary> {
     const ips = await monitor.stop()
     summary.ipSamples = ips.samples
     summary.duplicateIps = ips.duplicates
+    // The shared networks' subnets, read before the sweep's prune removes their files.
+    const subnets = new Set([...pools.poolNets.map(n => n.subnet), ...await subnetsOf(b, pools.sharedNets)])
     await sweep(b, summary)
     // system check sees the pool networks' rules only while they exist; the sweep's
     // network prune removed them, so their rules are counted here by network name.
@@ -93,6 +100,8 @@ export async function runStress (opts: StressOptions): Promise<StressSummary> {
     summary.natLeaks = (await listMasqueradeRules(4)).filter(r => ours.has(r.network)).map(r => `${r.network}:${r.containerId.slice(0, 12)}`)
     // podctl's own per-network chains: one left for a removed network is a leak too.
     summary.natLeaks.push(...natChainsOfRemovedNetworks(b.host.dir))
+    // portmap's CNI-DN- chains of published ports on the run's networks.
+    summary.natLeaks.push(...await portmapChainsOn(ours, subnets))
   } finally {
     await destroyBenchHost(b)
   }
@@ -136,4 +145,9 @@ async function sweep (b: BenchHost, s: StressSummary): Promise<void> {
   // root's leak, not this run's; the run's own removed networks are counted in natLeaks.
   s.findings = s.findings.filter(f => f.kind !== 'orphan-nat-chain' || f.detail.includes(`(${b.host.dir}/`))
   for (const f of s.findings) s.leaks[f.kind] = (s.leaks[f.kind] ?? 0) + 1
+}
+
+async function subnetsOf (b: BenchHost, networks: readonly string[]): Promise<string[]> {
+  const walk = await walkConfigDir(b.host.config.cniConfigDir, silentLogger)
+  return networks.flatMap(n => { const net = walk.byName.get(n); return net === undefined ? [] : subnetSpecsOf(net).map(s => s.subnet) })
 }

@@ -24,8 +24,9 @@ const VERSION_LINE = `podctl version ${VERSION}`
 // it before yargs is built; should yargs match another command (a flag before the command
 // word that takes a value), that one is loaded and the parse runs again.
 export async function runCli (args: string[], io: CliIo): Promise<number> {
-  // `podctl --version` alone prints what yargs would, without loading yargs.
-  if (args.length === 1 && args[0] === '--version') {
+  // `podctl --version`, alone or among global options (scripts pass --root and the like
+  // first), prints what yargs would, without loading yargs.
+  if (onlyVersion(args)) {
     io.stdout(`${VERSION_LINE}\n`)
     return 0
   }
@@ -36,6 +37,28 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     if (typeof status === 'number') return status
     loaded.set(status.descriptor, await status.descriptor.load())
   }
+}
+
+// argv is one --version plus global options with their values (`--root X`, `--root=X`):
+// yargs prints the version and ignores the rest (it validates them only in a command).
+// Anything else, a value that looks like a flag included, goes through yargs.
+function onlyVersion (args: readonly string[]): boolean {
+  const takesValue = new Set(GLOBAL_OPTIONS.map(o => `--${o.flag}`))
+  let versions = 0
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--version') { versions++; continue }
+    if (takesValue.has(a)) {
+      const v = args[i + 1]
+      if (v === undefined || v.startsWith('-')) return false
+      i++
+      continue
+    }
+    const eq = a.indexOf('=')
+    if (eq > 0 && takesValue.has(a.slice(0, eq))) continue
+    return false
+  }
+  return versions === 1
 }
 
 // Thrown by the builder of a command that is not loaded yet; never reaches the user.

@@ -42,6 +42,7 @@ const OTHER: string[][] = [
   ['-h'], ['ls', '--help'], ['container', 'list', '-h'], ['pod', 'remove', '--help'], ['network', 'list', '--help'],
   ['--help', 'ps'], ['ps', '--help', 'x'], ['--root', '/nonexistent', 'pod', 'rm', '--help'], ['pod', '--help', 'rm'],
   ['--version'], ['ps', '--version'], ['help'],
+  ['--root', '/nonexistent', '--version'], ['--runroot=/x', '--version', '--log-level', 'loud'], ['--root', '--version'],
   ['completion'],
   ['--get-yargs-completions', 'podctl', ''],
   ['--get-yargs-completions', 'podctl', 'po'],

@@ -126,7 +126,9 @@ async function main (): Promise<void> {
     if (argv.includes('--cni')) tools.push(podmanCli(dirs.base, 'podman-cni', 'cni'))
   }
   const rows: Row[] = []
+  // Podman's default bridges (netavark: podman0; CNI: cni-podman0) go again if this run made them.
   const hadPodman0 = fs.existsSync('/sys/class/net/podman0')
+  const hadCniPodman0 = fs.existsSync('/sys/class/net/cni-podman0')
   try {
     for (const t of tools) {
       if (t.name === 'podctl') await t.run(['image', 'import', rootfs.dir, 'bb'])
@@ -161,6 +163,7 @@ async function main (): Promise<void> {
   } finally {
     for (const t of tools) await t.close()
     if (!hadPodman0) try { execFileSync('ip', ['link', 'del', 'podman0'], { stdio: 'ignore' }) } catch {}
+    if (!hadCniPodman0) try { execFileSync('ip', ['link', 'del', 'cni-podman0'], { stdio: 'ignore' }) } catch {}
     const out = flag('--out')
     if (out !== undefined) {
       const file = path.resolve(import.meta.dirname, 'results', `network-${out}.json`)

@@ -52,18 +52,19 @@ export class RunState {
     let first = false
     await this.updateContainer(id, e => {
       first = !e.visited && e.outcome === undefined
-      return first ? { ...e, visited: true } : e
+      if (first) e.visited = true
+      return e
     })
     return first
   }
 
   async markClaimed (id: string): Promise<void> {
-    await this.updateContainer(id, e => ({ ...e, claimed: true }))
+    await this.updateContainer(id, e => { e.claimed = true; return e })
   }
 
   // One dependent is gone; returns how many are left.
   async dependentGone (id: string): Promise<number> {
-    const e = await this.updateContainer(id, e => ({ ...e, pendingDependents: e.pendingDependents - 1 }))
+    const e = await this.updateContainer(id, e => { e.pendingDependents--; return e })
     return e.pendingDependents
   }
 
@@ -72,7 +73,8 @@ export class RunState {
     let won = false
     await this.updateContainer(id, e => {
       won = e.outcome === undefined
-      return won ? { ...e, outcome } : e
+      if (won) e.outcome = outcome
+      return e
     })
     return won
   }
@@ -114,6 +116,8 @@ export class RunState {
     return out
   }
 
+  // fn changes the entry in place (it holds the stripe, and entries never leave this class
+  // but as copies: outcomes() builds a new map): one object per container, not one per change.
   private async updateContainer (id: string, fn: (e: ContainerEntry) => ContainerEntry): Promise<ContainerEntry> {
     const next = await this.map.updateNow(ckey(id), e => {
       if (e?.kind !== 'container') throw new Error(`Assertion failed: container ${id} is not part of this run`)

@@ -87,13 +87,20 @@ export function subnetUsers (walk: ConfigWalk, hostSubnets: readonly HostSubnet[
 }
 
 // The default network's subnet: 10.88.0.0/16 as Podman's, else the first free /16 of
-// 10.90-10.99 (a host running Podman holds 10.88.0.0/16 on podman0).
+// 10.90-10.99 (a host running Podman holds 10.88.0.0/16 on podman0). The default bridge
+// is one per host, shared by every podctl root: when it is up already (another root's
+// default network, or an earlier one's), its subnet is taken, if it is one of these and
+// free, so that all of them agree with it. (With two subnets on one bridge the bridge
+// plugin refuses the second: "podctl0 already has an IP address different from …".)
 export function pickDefaultSubnet (walk: ConfigWalk, hostSubnets: readonly HostSubnet[], bridge: string): string {
   const used = subnetUsers(walk, hostSubnets, bridge).map(u => u.cidr)
-  for (const second of [88, ...Array.from({ length: 10 }, (_, i) => 90 + i)]) {
-    const c: Cidr = { family: 4, network: (10n << 24n) | (BigInt(second) << 16n), prefix: 16 }
-    if (!used.some(u => cidrsOverlap(u, c))) return formatCidr(c)
-  }
+  const candidates = [88, ...Array.from({ length: 10 }, (_, i) => 90 + i)]
+    .map((second): Cidr => ({ family: 4, network: (10n << 24n) | (BigInt(second) << 16n), prefix: 16 }))
+    .filter(c => !used.some(u => cidrsOverlap(u, c)))
+  const onBridge = hostSubnets.filter(h => h.dev === bridge && h.cidr.family === 4)
+  const current = candidates.find(c => onBridge.some(h => cidrsOverlap(h.cidr, c)))
+  const c = current ?? candidates[0]
+  if (c !== undefined) return formatCidr(c)
   throw new PodctlError('NETWORK_FAILED', 'could not find a free subnet for the default network in 10.88.0.0/16 or 10.90-10.99.0.0/16')
 }
 

@@ -75,6 +75,19 @@ export function getImage (store: StateStore, id: string): ImageRecord | undefine
   return r === undefined ? undefined : fromRow(r)
 }
 
+// The image holding exactly this name (repository:tag), if any.
+export function imageByName (store: StateStore, name: string): ImageRecord | undefined {
+  const r = store.db.prepare('SELECT image_id FROM image_names WHERE name = ?').get(name) as { image_id: string } | undefined
+  return r === undefined ? undefined : getImage(store, r.image_id)
+}
+
+// The images whose manifest is this digest (an image's ID is its config's digest, so two
+// manifests can name one image; one manifest names one image).
+export function imagesWithManifest (store: StateStore, digest: string): ImageRecord[] {
+  const rows = store.db.prepare('SELECT id FROM images WHERE digest = ?').all(digest) as { id: string }[]
+  return rows.flatMap(r => { const i = getImage(store, r.id); return i === undefined ? [] : [i] })
+}
+
 export function listImages (store: StateStore): ImageRecord[] {
   return (store.db.prepare(`${SELECT} ORDER BY i.created_at, i.rowid`).all() as ImageRow[]).map(fromRow)
 }

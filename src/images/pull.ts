@@ -109,19 +109,33 @@ function readSource (ref: ImageReference, manifest: Buffer, platform: string | u
       find: host => imagesWithManifest(host.store, instance)[0] ?? listImages(host.store).find(i => (i.repoDigests ?? []).includes(`${repo}@${instance}`)),
     }
   }
-  let m: { config?: { digest?: unknown }, layers?: { digest?: unknown }[] }
-  try { m = JSON.parse(manifest.toString('utf8')) as typeof m } catch { return undefined }
-  const config = m.config?.digest
-  const layers = Array.isArray(m.layers) ? m.layers.map(l => l.digest) : []
-  if (typeof config !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(config)) return undefined
+  const m = parseManifest(manifest)
+  if (m === undefined) return undefined
   return {
     repoDigests: [`${repo}@${top}`],
     find: host => {
-      const i = getImage(host.store, config.slice('sha256:'.length))
-      const same = i !== undefined && JSON.stringify((i.layers ?? []).map(l => l.digest)) === JSON.stringify(layers)
-      return same ? i : undefined
+      const i = getImage(host.store, m.config.slice('sha256:'.length))
+      if (i !== undefined && sameLayers(i, m.layers)) return i
+      // A Docker schema 2 image is stored converted to OCI (another config digest): it is
+      // found by the registry digest its first pull recorded.
+      return listImages(host.store).find(x => (x.repoDigests ?? []).some(rd => rd.endsWith(`@${top}`)) && sameLayers(x, m.layers))
     },
   }
+}
+
+const DOCKER_V2S2 = 'application/vnd.docker.distribution.manifest.v2+json'
+
+function parseManifest (manifest: Buffer): { mediaType: string, config: string, layers: string[] } | undefined {
+  let m: { mediaType?: unknown, config?: { digest?: unknown }, layers?: { digest?: unknown }[] }
+  try { m = JSON.parse(manifest.toString('utf8')) as typeof m } catch { return undefined }
+  const config = m.config?.digest
+  if (typeof config !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(config)) return undefined
+  const layers = Array.isArray(m.layers) ? m.layers.map(l => String(l.digest)) : []
+  return { mediaType: typeof m.mediaType === 'string' ? m.mediaType : '', config, layers }
+}
+
+function sameLayers (i: ImageRecord, layers: readonly string[]): boolean {
+  return JSON.stringify((i.layers ?? []).map(l => l.digest)) === JSON.stringify(layers)
 }
 
 // The re-pull of an image already stored: the name and repo digests are recorded in one
@@ -169,7 +183,7 @@ async function copyAndStore (host: Host, ref: ImageReference, src: string, o: Pu
 // The registry's digests when its manifest (fetched beside the copy) is the one copied: the
 // manifest skopeo wrote can differ (a Docker schema 2 manifest is converted to OCI); else
 // (a tag moved meanwhile, or the inspect failed) the digest of the manifest written.
-function repoDigestsOf (ref: ImageReference, img: { manifestDigest: string, configDigest: string }, manifest: Buffer | undefined, platform: string | undefined): string[] {
+function repoDigestsOf (ref: ImageReference, img: { manifestDigest: string, configDigest: string, layers: readonly { digest: string }[] }, manifest: Buffer | undefined, platform: string | undefined): string[] {
   const repo = repository(ref)
   const written = [`${repo}@${img.manifestDigest}`]
   if (manifest === undefined) return written
@@ -180,9 +194,10 @@ function repoDigestsOf (ref: ImageReference, img: { manifestDigest: string, conf
     const instance = unambiguousInstance(entries, parsePlatform(platform))
     return instance === undefined ? written : [`${repo}@${top}`, `${repo}@${instance}`]
   }
-  try {
-    const m = JSON.parse(manifest.toString('utf8')) as { config?: { digest?: unknown } }
-    if (m.config?.digest === img.configDigest) return [`${repo}@${top}`]
-  } catch { /* not the manifest copied */ }
+  const m = parseManifest(manifest)
+  if (m === undefined) return written
+  // The manifest copied, or the Docker schema 2 manifest skopeo converted (same layer blobs).
+  const layers = img.layers.map(l => l.digest)
+  if (JSON.stringify(m.layers) === JSON.stringify(layers) && (m.config === img.configDigest || m.mediaType === DOCKER_V2S2)) return [`${repo}@${top}`]
   return written
 }

@@ -142,10 +142,13 @@ export class OciImageBuilder {
     return this
   }
 
-  // Pushes to a registry as NAME:TAG (with authfile's credentials); returns the pushed reference.
-  push (registry: LocalRegistry, nameTag: string, authfile?: string): string {
+  // Pushes to a registry as NAME:TAG (with authfile's credentials; format v2s2: as a Docker
+  // schema 2 manifest, which skopeo converts to OCI on the way into podctl); returns the
+  // pushed reference.
+  push (registry: LocalRegistry, nameTag: string, o: { authfile?: string, format?: 'v2s2' } = {}): string {
     const dest = `${registry.host}/${nameTag}`
-    run('skopeo', ['copy', '-q', ...(authfile === undefined ? [] : ['--dest-authfile', authfile]), `oci:${this.ref()}`, `docker://${dest}`, '--dest-tls-verify=false'])
+    run('skopeo', ['copy', '-q', ...(o.authfile === undefined ? [] : ['--dest-authfile', o.authfile]), ...(o.format === undefined ? [] : ['--format', o.format]),
+      `oci:${this.ref()}`, `docker://${dest}`, '--dest-tls-verify=false'])
     return dest
   }
 

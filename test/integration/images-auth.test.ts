@@ -27,7 +27,7 @@ const alice: Credentials = { user: 'alice', password: `s3cret-${process.pid}` }
 
 function pushBusybox (img: OciImageBuilder, reg: LocalRegistry, authfile: string): string {
   img.busybox().layer(r => { fs.writeFileSync(path.join(r, 'private'), 'only with credentials\n') }).config(['--config.cmd', 'cat', '--config.cmd', '/private'])
-  return img.push(reg, 'private/bb:1', authfile)
+  return img.push(reg, 'private/bb:1', { authfile })
 }
 
 test('htpasswd: a pull without credentials fails with Podman\'s message; --authfile, REGISTRY_AUTH_FILE and DOCKER_CONFIG pull; wrong or missing files fail', () => withRegistry(reg => withImage(async img => withTestHost(async h => {

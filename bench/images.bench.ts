@@ -4,7 +4,9 @@
 // root that has the image); the median of --runs samples, in seconds. Nothing reaches
 // outside 127.0.0.1.
 //
-// Usage: tsx bench/images.bench.ts [--runs 5] [--no-podman] [--out NAME]
+// Usage: tsx bench/images.bench.ts [--runs 5] [--no-podman] [--out NAME] [--cases KEY,KEY…] [--bin dist/podctl.mjs]
+// Case keys: pull, pull-big, repull, load, save, floor (`--version`: the process start-up
+// every row pays), inspect (skopeo inspect --raw alone: the manifest request a re-pull makes).
 // Writes bench/results/images-<date>-<NAME>.txt (this console output).
 import { execFileSync, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -18,8 +20,10 @@ const argv = process.argv.slice(2)
 const opt = (name: string, d: string): string => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] ?? d : d }
 const RUNS = Number(opt('runs', '5'))
 const OUT = opt('out', 'a')
+const CASES = opt('cases', '').split(',').filter(c => c !== '')
+const wanted = (key: string): boolean => CASES.length === 0 || CASES.includes(key)
 const PODMAN = !argv.includes('--no-podman') && spawnSync('podman', ['--version']).status === 0
-const BIN = path.resolve(import.meta.dirname, '../dist/podctl.mjs')
+const BIN = path.resolve(opt('bin', path.join(import.meta.dirname, '../dist/podctl.mjs')))
 
 const lines: string[] = []
 const log = (s = ''): void => { console.log(s); lines.push(s) }
@@ -72,27 +76,35 @@ try {
   builders.push(small)
   const smallRef = small.push(reg, 'busybox:latest')
   // ~64 MB of incompressible data in ~1.7k files over a busybox base.
-  const big = new OciImageBuilder().busybox().layer(r => {
-    for (let d = 0; d < 17; d++) {
-      fs.mkdirSync(path.join(r, 'data', String(d)), { recursive: true })
-      for (let f = 0; f < 100; f++) fs.writeFileSync(path.join(r, 'data', String(d), `f${f}`), crypto.randomBytes(38_000))
-    }
-  })
-  builders.push(big)
-  const bigRef = big.push(reg, 'big:latest')
+  const big = wanted('pull-big')
+    ? new OciImageBuilder().busybox().layer(r => {
+      for (let d = 0; d < 17; d++) {
+        fs.mkdirSync(path.join(r, 'data', String(d)), { recursive: true })
+        for (let f = 0; f < 100; f++) fs.writeFileSync(path.join(r, 'data', String(d), `f${f}`), crypto.randomBytes(38_000))
+      }
+    })
+    : undefined
+  if (big !== undefined) builders.push(big)
+  const bigRef = big?.push(reg, 'big:latest') ?? ''
   const archive = path.join(scratch, 'bb.tar')
   small.archive(archive, 'docker-archive', 'busybox:latest')
   log(`images bench, ${new Date().toISOString()}, ${os.cpus().length} cpus, load ${os.loadavg().map(x => x.toFixed(1)).join(' ')}, median of ${RUNS} (seconds)`)
-  log(`registry ${reg.host}; big image: ${execFileSync('du', ['-sh', path.join(reg.dir, 'data')], { encoding: 'utf8' }).split('\t')[0]} in the registry`)
-  const cases: [string, string[][], string[]][] = [
-    ['pull busybox (1 layer)', [], ['pull', '-q', '--tls-verify=false', smallRef]],
-    ['pull big (64 MB gzip, 1.7k files)', [], ['pull', '-q', '--tls-verify=false', bigRef]],
-    ['re-pull of a present image', [['pull', '-q', '--tls-verify=false', smallRef]], ['pull', '-q', '--tls-verify=false', smallRef]],
-    ['load docker-archive', [], ['load', '-q', '-i', archive]],
-    ['save docker-archive', [['load', '-q', '-i', archive]], ['save', '-o', '{root}/out.tar', 'busybox:latest']],
+  log(`registry ${reg.host}; big image: ${big === undefined ? 'not built' : execFileSync('du', ['-sh', path.join(reg.dir, 'data')], { encoding: 'utf8' }).split('\t')[0]} in the registry`)
+  const all: [string, string, string[][], string[]][] = [
+    ['floor', '--version (process start-up)', [], ['--version']],
+    ['pull', 'pull busybox (1 layer)', [], ['pull', '-q', '--tls-verify=false', smallRef]],
+    ['pull-big', 'pull big (64 MB gzip, 1.7k files)', [], ['pull', '-q', '--tls-verify=false', bigRef]],
+    ['repull', 're-pull of a present image', [['pull', '-q', '--tls-verify=false', smallRef]], ['pull', '-q', '--tls-verify=false', smallRef]],
+    ['load', 'load docker-archive', [], ['load', '-q', '-i', archive]],
+    ['save', 'save docker-archive', [['load', '-q', '-i', archive]], ['save', '-o', '{root}/out.tar', 'busybox:latest']],
   ]
+  const cases = all.filter(c => wanted(c[0]))
+  if (wanted('inspect')) {
+    const s = median(Array.from({ length: RUNS }, () => timed('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${smallRef}`])))
+    log(`skopeo inspect --raw alone (the manifest request of a re-pull): ${s.toFixed(3)}`)
+  }
   log(['case'.padEnd(36), ...tools.map(t => t.name.padStart(8))].join(' '))
-  for (const [name, prepare, cmd] of cases) {
+  for (const [, name, prepare, cmd] of cases) {
     const row = tools.map(t => median(Array.from({ length: RUNS }, () => sample(t, prepare, cmd))))
     log([name.padEnd(36), ...row.map(x => x.toFixed(3).padStart(8))].join(' '))
   }

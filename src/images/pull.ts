@@ -61,13 +61,14 @@ async function pullOne (host: Host, ref: ImageReference, o: PullOptions): Promis
     // The copy reports the registry's error in Podman's wording.
     return undefined
   })
+  // Asked first: skopeo's start and the registry's answer overlap opening the store.
+  const asked = inspect()
   if (hasStoredCandidate(host, ref)) {
-    const manifest = await inspect()
+    const manifest = await asked
     const current = manifest === undefined ? undefined : recordIfStored(host, ref, manifest, o.platform)
     if (current !== undefined) return current
-    return await copyAndStore(host, ref, src, o, Promise.resolve(manifest))
   }
-  return await copyAndStore(host, ref, src, o, inspect())
+  return await copyAndStore(host, ref, src, o, asked)
 }
 
 function hasStoredCandidate (host: Host, ref: ImageReference): boolean {

@@ -76,6 +76,7 @@ export { parseLogTime } from './logs/since.js'
 // Images and volumes.
 export { importImage, listImageRecords } from './storage/images.js'
 export { pullImage } from './images/pull.js'
+export { composePlatform } from './images/skopeo.js'
 export { loadImages, saveImage } from './images/archive.js'
 export type { ArchiveFormat } from './images/archive.js'
 export type { PullOptions } from './images/pull.js'

@@ -32,6 +32,20 @@ export function parsePlatform (platform: string | undefined): Platform {
   return { ...(os === '' ? {} : { os }), ...(arch === '' ? {} : { arch }), ...(variant === '' ? {} : { variant }) }
 }
 
+// --platform with Podman's --os/--arch/--variant: --platform conflicts with --os and --arch;
+// --variant fills in a variant --platform leaves out.
+export function composePlatform (o: { platform?: string, os?: string, arch?: string, variant?: string }): string | undefined {
+  const given = (v: string | undefined): v is string => v !== undefined && v !== ''
+  if (given(o.platform)) {
+    if (given(o.os) || given(o.arch)) throw new PodctlError('INVALID_ARGUMENT', '--platform option can not be specified with --arch or --os')
+    const p = parsePlatform(o.platform)
+    if (p.variant !== undefined || !given(o.variant)) return o.platform
+    return `${p.os ?? ''}/${p.arch ?? ''}/${o.variant}`
+  }
+  if (!given(o.os) && !given(o.arch) && !given(o.variant)) return undefined
+  return `${o.os ?? ''}/${o.arch ?? ''}/${o.variant ?? ''}`
+}
+
 export function platformArgs (platform: string | undefined): string[] {
   const p = parsePlatform(platform)
   return [

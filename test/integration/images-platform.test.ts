@@ -14,7 +14,7 @@ import { OciImageBuilder, pushIndex, withRegistry } from '../helpers/registry.js
 // A multi-platform image (an OCI image index of a linux/amd64 and a linux/arm64/v8 image,
 // built with umoci, the index written by hand, pushed with `skopeo copy --all`): the host's
 // platform by default, --platform picks another, a platform the index lacks is an error.
-const test = suite('images: manifest lists and --platform (real registry)')
+const test = suite('images: manifest lists and --platform, --arch, --os, --variant (real registry)')
 
 const cli = (h: TestHost, args: string[]): ReturnType<typeof runPodctl> => runPodctl([...hostArgs(h), ...args])
 const ok = async (h: TestHost, args: string[]): Promise<string> => {
@@ -58,6 +58,11 @@ test('index of linux/amd64 and linux/arm64/v8: the host\'s by default, --platfor
       // The tag moved: the amd64 image is left without a name.
       assert.equal((await inspect(h, amd)).RepoTags, [])
       assert.is((await ok(h, ['pull', '-q', '--tls-verify=false', '--platform', 'linux/arm64/v8', ref])).trim(), arm)
+      // Podman's --arch/--os/--variant say the same; --platform conflicts with --arch and --os.
+      assert.is((await ok(h, ['pull', '-q', '--tls-verify=false', '--arch', 'arm64', ref])).trim(), arm)
+      assert.is((await ok(h, ['pull', '-q', '--tls-verify=false', '--os', 'linux', '--arch', 'arm64', '--variant', 'v8', ref])).trim(), arm)
+      const both = await cli(h, ['pull', '-q', '--tls-verify=false', '--platform', 'linux/arm64', '--arch', 'arm64', ref])
+      assert.equal([both.code, both.stderr], [125, 'Error: --platform option can not be specified with --arch or --os\n'])
 
       // OS alone, as Podman reads it: the host's architecture.
       assert.is((await ok(h, ['pull', '-q', '--tls-verify=false', '--platform', 'linux', ref])).trim(), amd)

@@ -173,8 +173,8 @@ async function copyAndStore (host: Host, ref: ImageReference, src: string, o: Pu
     return await withImageStorageLock(host, 'shared', async () => {
       const img = readLayoutImage(host, tmp)
       const name = tagName(ref)
-      const repoDigests = repoDigestsOf(ref, img, current.value, o.platform)
-      return await storeImage(host, img, name === undefined ? [] : [name], repoDigests, formatReference(ref))
+      const digests = repoDigestsOf(ref, img, current.value, o.platform)
+      return await storeImage(host, img, name === undefined ? [] : [name], digests.repoDigests, formatReference(ref), digests.source)
     })
   } finally {
     removeTree(tmp)
@@ -184,21 +184,22 @@ async function copyAndStore (host: Host, ref: ImageReference, src: string, o: Pu
 // The registry's digests when its manifest (fetched beside the copy) is the one copied: the
 // manifest skopeo wrote can differ (a Docker schema 2 manifest is converted to OCI); else
 // (a tag moved meanwhile, or the inspect failed) the digest of the manifest written.
-function repoDigestsOf (ref: ImageReference, img: { manifestDigest: string, configDigest: string, layers: readonly { digest: string }[] }, manifest: Buffer | undefined, platform: string | undefined): string[] {
+// source: the registry's digest of what was named (Podman's Digest), when known.
+function repoDigestsOf (ref: ImageReference, img: { manifestDigest: string, configDigest: string, layers: readonly { digest: string }[] }, manifest: Buffer | undefined, platform: string | undefined): { repoDigests: string[], source?: string } {
   const repo = repository(ref)
-  const written = [`${repo}@${img.manifestDigest}`]
+  const written = { repoDigests: [`${repo}@${img.manifestDigest}`] }
   if (manifest === undefined) return written
   const top = manifestDigest(manifest)
   const entries = listEntries(manifest)
   if (entries !== undefined) {
-    if (entries.some(e => e.digest === img.manifestDigest)) return [`${repo}@${top}`, ...written]
+    if (entries.some(e => e.digest === img.manifestDigest)) return { repoDigests: [`${repo}@${top}`, `${repo}@${img.manifestDigest}`], source: top }
     const instance = unambiguousInstance(entries, parsePlatform(platform))
-    return instance === undefined ? written : [`${repo}@${top}`, `${repo}@${instance}`]
+    return instance === undefined ? written : { repoDigests: [`${repo}@${top}`, `${repo}@${instance}`], source: top }
   }
   const m = parseManifest(manifest)
   if (m === undefined) return written
   // The manifest copied, or the Docker schema 2 manifest skopeo converted (same layer blobs).
   const layers = img.layers.map(l => l.digest)
-  if (JSON.stringify(m.layers) === JSON.stringify(layers) && (m.config === img.configDigest || m.mediaType === DOCKER_V2S2)) return [`${repo}@${top}`]
+  if (JSON.stringify(m.layers) === JSON.stringify(layers) && (m.config === img.configDigest || m.mediaType === DOCKER_V2S2)) return { repoDigests: [`${repo}@${top}`], source: top }
   return written
 }

@@ -22,7 +22,7 @@ const ok = async (h: TestHost, args: string[]): Promise<string> => {
   assert.is(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
   return r.stdout
 }
-interface Inspect { Id: string, RepoTags: string[], RepoDigests: string[], Architecture: string, Os: string }
+interface Inspect { Id: string, Digest: string, RepoTags: string[], RepoDigests: string[], Architecture: string, Os: string }
 const inspect = async (h: TestHost, ref: string): Promise<Inspect> => (JSON.parse(await ok(h, ['image', 'inspect', ref])) as Inspect[])[0]!
 
 test('index of linux/amd64 and linux/arm64/v8: the host\'s by default, --platform picks the other, a missing platform is Podman\'s error', () => withRegistry(async reg => {
@@ -45,8 +45,10 @@ test('index of linux/amd64 and linux/arm64/v8: the host\'s by default, --platfor
       const amd = (await ok(h, ['pull', '-q', '--tls-verify=false', ref])).trim()
       const a = await inspect(h, ref)
       assert.equal([a.Id, a.Architecture, a.Os, a.RepoTags], [amd, 'amd64', 'linux', [ref]])
-      // Podman records the index's digest and the instance's.
+      // Podman records the index's digest and the instance's; its Digest is the index's.
       assert.equal(a.RepoDigests, [`${repo}@${index}`, `${repo}@${manifests[0]!}`].sort())
+      assert.is(a.Digest, index)
+      assert.is(await ok(h, ['images', '--digests', '--format', '{{.Digest}} {{.ID}}']), `${index} ${amd.slice(0, 12)}\n`)
       assert.is(await ok(h, ['run', '--rm', '--network', 'none', ref]), 'amd64\n')
 
       const arm = (await ok(h, ['pull', '-q', '--tls-verify=false', '--platform', 'linux/arm64', ref])).trim()
@@ -54,6 +56,7 @@ test('index of linux/amd64 and linux/arm64/v8: the host\'s by default, --platfor
       const b = await inspect(h, ref)
       assert.equal([b.Id, b.Architecture, b.RepoTags], [arm, 'arm64', [ref]])
       assert.equal(b.RepoDigests, [`${repo}@${index}`, `${repo}@${manifests[1]!}`].sort())
+      assert.is(b.Digest, index)
       assert.is(await ok(h, ['run', '--rm', '--network', 'none', ref]), 'arm64\n')
       // The tag moved: the amd64 image is left without a name.
       assert.equal((await inspect(h, amd)).RepoTags, [])

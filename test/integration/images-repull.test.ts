@@ -88,7 +88,8 @@ test('a Docker schema 2 manifest: RepoDigests and Digest name the registry\'s ma
   assert.match(digest, /^sha256:[0-9a-f]{64}$/)
   await withTestHost(async h => {
     const id = (await ok(h, ['pull', '-q', '--tls-verify=false', ref])).trim()
-    assert.equal((await inspect(h, id)).RepoDigests, [`${reg.host}/docker@${digest}`])
+    const info = await inspect(h, id)
+    assert.equal([info.RepoDigests, info.Digest], [[`${reg.host}/docker@${digest}`], digest])
     const before = scratchTime(h)
     assert.is((await ok(h, ['pull', '-q', '--tls-verify=false', ref])).trim(), id)
     assert.is(scratchTime(h), before, 'no pull layout was written')

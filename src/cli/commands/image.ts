@@ -1,4 +1,4 @@
-import { humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
+import { displayDigest, humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
 import type { ImageRecord } from '../../index.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
@@ -82,7 +82,7 @@ const lsCommand: PodctlCommand = {
       const items = rows.map(({ image: i, name }) => {
         const { repository, tag } = splitName(name)
         return {
-          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: i.digest ?? '', Digests: i.repoDigests ?? [],
+          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: displayDigest(i), Digests: i.repoDigests ?? [],
           Created: `${humanDuration(now - i.createdAt)} ago`, CreatedSince: `${humanDuration(now - i.createdAt)} ago`, CreatedAt: new Date(i.createdAt).toISOString(),
           Size: humanSize(i.size), VirtualSize: i.size, Source: i.source,
         }
@@ -93,7 +93,7 @@ const lsCommand: PodctlCommand = {
     return {
       stdout: renderTable(['REPOSITORY', 'TAG', ...(digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ image: i, name }) => {
         const { repository, tag } = splitName(name)
-        return [repository, tag, ...(digests ? [i.digest === '' || i.digest === undefined ? '<none>' : i.digest] : []), id(i.id), `${humanDuration(now - i.createdAt)} ago`, humanSize(i.size)]
+        return [repository, tag, ...(digests ? [displayDigest(i) === '' ? '<none>' : displayDigest(i)] : []), id(i.id), `${humanDuration(now - i.createdAt)} ago`, humanSize(i.size)]
       })),
     }
   },

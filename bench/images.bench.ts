@@ -5,6 +5,7 @@
 // outside 127.0.0.1.
 //
 // Usage: tsx bench/images.bench.ts [--runs 5] [--no-podman] [--out NAME] [--cases KEY,KEY…] [--bin dist/podctl.mjs]
+//          [--before OTHER/podctl.mjs]
 // Case keys: pull, pull-big, repull, load, save, floor (`--version`: the process start-up
 // every row pays), inspect (skopeo inspect --raw alone: the manifest request a re-pull makes).
 // Writes bench/results/images-<date>-<NAME>.txt (this console output).
@@ -55,7 +56,11 @@ const podman: Tool = {
     fs.rmSync(root, { recursive: true, force: true })
   },
 }
-const tools = [podctl, ...(PODMAN ? [podman] : [])]
+const BEFORE = opt('before', '')
+// --before OTHER/podctl.mjs: a second podctl build in the same rows, sampled in turn with the
+// others, so that a before/after comparison sees the same machine load.
+const before: Tool = { ...podctl, name: 'before', args: (root, a) => [path.resolve(BEFORE), '--root', `${root}/root`, '--runroot', `${root}/run`, ...a] }
+const tools = [podctl, ...(BEFORE === '' ? [] : [before]), ...(PODMAN ? [podman] : [])]
 
 // One sample: prepare (untimed) on a fresh root, then the timed command.
 function sample (t: Tool, prepare: string[][], cmd: string[]): number {
@@ -89,6 +94,7 @@ try {
   const archive = path.join(scratch, 'bb.tar')
   small.archive(archive, 'docker-archive', 'busybox:latest')
   log(`images bench, ${new Date().toISOString()}, ${os.cpus().length} cpus, load ${os.loadavg().map(x => x.toFixed(1)).join(' ')}, median of ${RUNS} (seconds)`)
+  log(`podctl: ${BIN}${BEFORE === '' ? '' : `; before: ${path.resolve(BEFORE)}`}`)
   log(`registry ${reg.host}; big image: ${big === undefined ? 'not built' : execFileSync('du', ['-sh', path.join(reg.dir, 'data')], { encoding: 'utf8' }).split('\t')[0]} in the registry`)
   const all: [string, string, string[][], string[]][] = [
     ['floor', '--version (process start-up)', [], ['--version']],
@@ -105,7 +111,10 @@ try {
   }
   log(['case'.padEnd(36), ...tools.map(t => t.name.padStart(8))].join(' '))
   for (const [, name, prepare, cmd] of cases) {
-    const row = tools.map(t => median(Array.from({ length: RUNS }, () => sample(t, prepare, cmd))))
+    // The tools take turns, sample by sample.
+    const samples = tools.map((): number[] => [])
+    for (let r = 0; r < RUNS; r++) tools.forEach((t, i) => samples[i]!.push(sample(t, prepare, cmd)))
+    const row = samples.map(median)
     log([name.padEnd(36), ...row.map(x => x.toFixed(3).padStart(8))].join(' '))
   }
 } finally {

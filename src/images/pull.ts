@@ -63,6 +63,9 @@ async function pullOne (host: Host, ref: ImageReference, o: PullOptions): Promis
   })
   // Asked first: skopeo's start and the registry's answer overlap opening the store.
   const asked = inspect()
+  // Handled below on every path that returns; this keeps a throw in between from leaving
+  // its rejection (an interrupt) unhandled.
+  asked.catch(() => undefined)
   if (hasStoredCandidate(host, ref)) {
     const manifest = await asked
     const current = manifest === undefined ? undefined : recordIfStored(host, ref, manifest, o.platform)
@@ -75,7 +78,7 @@ function hasStoredCandidate (host: Host, ref: ImageReference): boolean {
   return host.store.read(() => {
     const name = tagName(ref)
     if (name !== undefined) return imageByName(host.store, name) !== undefined
-    return listImages(host.store).some(i => i.digest === ref.digest || (i.repoDigests ?? []).includes(`${repository(ref)}@${ref.digest}`))
+    return listImages(host.store).some(i => i.digest === ref.digest || i.sourceDigest === ref.digest || (i.repoDigests ?? []).includes(`${repository(ref)}@${ref.digest}`))
   })
 }
 

@@ -6,8 +6,8 @@
 //
 // Usage: tsx bench/images.bench.ts [--runs 5] [--no-podman] [--out NAME] [--cases KEY,KEY…] [--bin dist/podctl.mjs]
 //          [--before OTHER/podctl.mjs]
-// Case keys: pull, pull-big, repull, load, save, floor (`--version`: the process start-up
-// every row pays), inspect (skopeo inspect --raw alone: the manifest request a re-pull makes).
+// Case keys: pull, pull-big, repull, load, save, floor (`images -q` on an empty root: the
+// start-up, argument parsing and store opening every row pays), inspect (skopeo inspect --raw alone: the manifest request a re-pull makes).
 // Writes bench/results/images-<date>-<NAME>.txt (this console output).
 import { execFileSync, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -97,7 +97,7 @@ try {
   log(`podctl: ${BIN}${BEFORE === '' ? '' : `; before: ${path.resolve(BEFORE)}`}`)
   log(`registry ${reg.host}; big image: ${big === undefined ? 'not built' : execFileSync('du', ['-sh', path.join(reg.dir, 'data')], { encoding: 'utf8' }).split('\t')[0]} in the registry`)
   const all: [string, string, string[][], string[]][] = [
-    ['floor', '--version (process start-up)', [], ['--version']],
+    ['floor', 'images -q, empty (start-up floor)', [], ['images', '-q']],
     ['pull', 'pull busybox (1 layer)', [], ['pull', '-q', '--tls-verify=false', smallRef]],
     ['pull-big', 'pull big (64 MB gzip, 1.7k files)', [], ['pull', '-q', '--tls-verify=false', bigRef]],
     ['repull', 're-pull of a present image', [['pull', '-q', '--tls-verify=false', smallRef]], ['pull', '-q', '--tls-verify=false', smallRef]],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the host packages podctl drives (as root, Debian/Ubuntu). Safe to re-run.
 set -euo pipefail
-PACKAGES=(runc crun conmon containernetworking-plugins catatonit golang-github-containernetworking-plugin-dnsname dnsmasq-base podman-compose busybox-static iproute2 util-linux procps kmod docker-registry skopeo umoci zstd)
+PACKAGES=(runc crun conmon containernetworking-plugins catatonit golang-github-containernetworking-plugin-dnsname dnsmasq-base podman-compose busybox-static iproute2 util-linux procps kmod docker-registry skopeo umoci zstd openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

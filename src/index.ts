@@ -76,12 +76,13 @@ export { parseLogTime } from './logs/since.js'
 // Images and volumes.
 export { importImage, listImageRecords } from './storage/images.js'
 export { pullImage } from './images/pull.js'
+export { composePlatform } from './images/skopeo.js'
 export { loadImages, saveImage } from './images/archive.js'
 export type { ArchiveFormat } from './images/archive.js'
 export type { PullOptions } from './images/pull.js'
 export { pruneImages } from './images/remove-image.js'
 export { tagImage, untagImage } from './images/tag-image.js'
-export { humanSize, imageListJson, inspectImages, listImagesMatching, splitName } from './views/image-view.js'
+export { displayDigest, humanSize, imageListJson, inspectImages, listImagesMatching, splitName } from './views/image-view.js'
 export { createVolume, inspectVolumes, listVolumesMatching, pruneVolumes, toVolumeView } from './storage/volumes.js'
 
 // Networks.

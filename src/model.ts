@@ -68,8 +68,12 @@ export interface ImageRecord {
   source: string
   // Every name (repository:tag), in the order they were added.
   names?: string[]
-  // The manifest digest, and repository@digest per repository it was pulled from.
+  // The manifest digest (the OCI manifest stored), and repository@digest per repository it
+  // was pulled from.
   digest?: string
+  // The registry's digest of what the first pull named, when it is another: a manifest
+  // list's, or a Docker schema 2 manifest's that was stored converted. Podman's Digest.
+  sourceDigest?: string
   repoDigests?: string[]
   // Bottom first; empty for an imported rootfs.
   layers?: ImageLayer[]

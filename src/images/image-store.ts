@@ -21,7 +21,8 @@ function createdOf (config: Record<string, unknown>): number {
 }
 
 // Unpacks the layers (each once) and records the image under names, with repoDigests.
-export async function storeImage (host: Host, img: PulledImage, names: readonly string[], repoDigests: readonly string[], source: string): Promise<ImageRecord> {
+// sourceDigest: the registry's digest of what was pulled, when not the stored manifest's.
+export async function storeImage (host: Host, img: PulledImage, names: readonly string[], repoDigests: readonly string[], source: string, sourceDigest?: string): Promise<ImageRecord> {
   const layers: ImageLayer[] = []
   for (const l of img.layers) {
     const hex = await ensureLayer(host, { digest: l.digest, diffId: l.diffId, file: paths.blob(host.config, l.digest) })
@@ -33,7 +34,7 @@ export async function storeImage (host: Host, img: PulledImage, names: readonly 
     if (getImage(host.store, id) === undefined) {
       insertImage(host.store, {
         id, name: '', names: [], createdAt: createdOf(img.config), size: layers.reduce((s, l) => s + l.size, 0), source,
-        digest: img.manifestDigest, repoDigests: [], layers, config: img.config,
+        digest: img.manifestDigest, ...(sourceDigest === undefined || sourceDigest === img.manifestDigest ? {} : { sourceDigest }), repoDigests: [], layers, config: img.config,
       })
     }
     for (const n of names) addImageName(host.store, id, n)

@@ -21,13 +21,38 @@ export interface CopyOptions {
   extraArgs?: string[]
 }
 
-export function platformArgs (platform: string | undefined): string[] {
-  if (platform === undefined || platform === '') return []
-  const [os, arch, variant, ...rest] = platform.split('/')
-  if (os === undefined || os === '' || arch === undefined || arch === '' || rest.length > 0) {
-    throw new PodctlError('INVALID_ARGUMENT', `invalid platform syntax for --platform=${JSON.stringify(platform)}: use OS/ARCH[/VARIANT]`)
+export interface Platform { os?: string, arch?: string, variant?: string }
+
+// --platform OS/ARCH[/VARIANT] as Podman reads it: an empty part (or a missing ARCH/VARIANT)
+// means the host's; "linux" alone is the host's architecture on linux.
+export function parsePlatform (platform: string | undefined): Platform {
+  if (platform === undefined || platform === '') return {}
+  const [os = '', arch = '', variant = '', ...rest] = platform.split('/')
+  if (rest.length > 0) throw new PodctlError('INVALID_ARGUMENT', `invalid platform syntax for --platform=${JSON.stringify(platform)}: use OS/ARCH[/VARIANT]`)
+  return { ...(os === '' ? {} : { os }), ...(arch === '' ? {} : { arch }), ...(variant === '' ? {} : { variant }) }
+}
+
+// --platform with Podman's --os/--arch/--variant: --platform conflicts with --os and --arch;
+// --variant fills in a variant --platform leaves out.
+export function composePlatform (o: { platform?: string, os?: string, arch?: string, variant?: string }): string | undefined {
+  const given = (v: string | undefined): v is string => v !== undefined && v !== ''
+  if (given(o.platform)) {
+    if (given(o.os) || given(o.arch)) throw new PodctlError('INVALID_ARGUMENT', '--platform option can not be specified with --arch or --os')
+    const p = parsePlatform(o.platform)
+    if (p.variant !== undefined || !given(o.variant)) return o.platform
+    return `${p.os ?? ''}/${p.arch ?? ''}/${o.variant}`
   }
-  return ['--override-os', os, '--override-arch', arch, ...(variant === undefined || variant === '' ? [] : ['--override-variant', variant])]
+  if (!given(o.os) && !given(o.arch) && !given(o.variant)) return undefined
+  return `${o.os ?? ''}/${o.arch ?? ''}/${o.variant ?? ''}`
+}
+
+export function platformArgs (platform: string | undefined): string[] {
+  const p = parsePlatform(platform)
+  return [
+    ...(p.os === undefined ? [] : ['--override-os', p.os]),
+    ...(p.arch === undefined ? [] : ['--override-arch', p.arch]),
+    ...(p.variant === undefined ? [] : ['--override-variant', p.variant]),
+  ]
 }
 
 // skopeo reports a failure as logrus' `level=fatal msg="…"`: the message, unquoted.
@@ -42,29 +67,50 @@ export function skopeoMessage (stderr: string): string {
   return stderr.trim()
 }
 
-// skopeo copy SRC DEST; its progress lines are returned. A failure carries skopeo's message.
-export async function skopeoCopy (host: Host, src: string, dest: string, o: CopyOptions): Promise<string> {
+function globalArgs (): string[] {
   // skopeo 1.9 does not read CONTAINERS_REGISTRIES_CONF itself; Podman does, so podctl
   // hands it on.
   const conf = process.env['CONTAINERS_REGISTRIES_CONF']
-  const args = [...(conf === undefined || conf === '' ? [] : ['--registries-conf', conf]), 'copy', '--retry-times', '0']
-  if (o.remote === 'src') {
-    if (o.tlsVerify === false) args.push('--src-tls-verify=false')
-    if (o.authfile !== undefined) args.push('--src-authfile', o.authfile)
-  } else {
-    if (o.tlsVerify === false) args.push('--dest-tls-verify=false')
-    if (o.authfile !== undefined) args.push('--dest-authfile', o.authfile)
-  }
+  return conf === undefined || conf === '' ? [] : ['--registries-conf', conf]
+}
+
+function failure (err: unknown, what: string, timeoutMs: number): unknown {
+  if (!isProcessError(err)) return err
+  if (err.code === 'ENOENT') return new PodctlError('STORAGE_FAILED', 'skopeo: executable file not found in $PATH', { hint: 'install the Debian package skopeo (scripts/install-deps.sh)' })
+  if (err.isCanceled) return new PodctlError('INTERRUPTED', `${what}: interrupted`)
+  if (err.timedOut) return new PodctlError('STORAGE_FAILED', `${what}: timed out after ${timeoutMs} ms`)
+  return new PodctlError('STORAGE_FAILED', skopeoMessage(err.stderr))
+}
+
+// skopeo copy SRC DEST; its progress lines are returned. A failure carries skopeo's message.
+export async function skopeoCopy (host: Host, src: string, dest: string, o: CopyOptions): Promise<string> {
+  const args = [...globalArgs(), 'copy', '--retry-times', '0']
+  const side = o.remote === 'src' ? '--src' : '--dest'
+  if (o.tlsVerify === false) args.push(`${side}-tls-verify=false`)
+  if (o.authfile !== undefined) args.push(`${side}-authfile`, o.authfile)
   if (o.sharedBlobDir !== undefined) args.push(o.remote === 'src' ? '--dest-shared-blob-dir' : '--src-shared-blob-dir', o.sharedBlobDir)
   args.push(...platformArgs(o.platform), ...(o.extraArgs ?? []), src, dest)
   try {
     const { stdout } = await runProcess('skopeo', args, { timeoutMs: COPY_TIMEOUT_MS, signal: host.signal })
     return stdout
   } catch (err) {
-    if (!isProcessError(err)) throw err
-    if (err.code === 'ENOENT') throw new PodctlError('STORAGE_FAILED', 'skopeo: executable file not found in $PATH', { hint: 'install the Debian package skopeo (scripts/install-deps.sh)' })
-    if (err.isCanceled) throw new PodctlError('INTERRUPTED', `copying ${src}: interrupted`)
-    if (err.timedOut) throw new PodctlError('STORAGE_FAILED', `copying ${src}: timed out after ${COPY_TIMEOUT_MS} ms`)
-    throw new PodctlError('STORAGE_FAILED', skopeoMessage(err.stderr))
+    throw failure(err, `copying ${src}`, COPY_TIMEOUT_MS)
+  }
+}
+
+const INSPECT_TIMEOUT_MS = 5 * 60_000
+
+// The registry's current manifest for ref (docker://…), as served: one manifest request, no
+// blobs. A manifest list or OCI index comes back as the list.
+export async function skopeoInspectRaw (host: Host, ref: string, o: { tlsVerify?: boolean, authfile?: string }): Promise<Buffer> {
+  const args = [...globalArgs(), 'inspect', '--raw', '--retry-times', '0']
+  if (o.tlsVerify === false) args.push('--tls-verify=false')
+  if (o.authfile !== undefined) args.push('--authfile', o.authfile)
+  args.push(ref)
+  try {
+    const { stdout } = await runProcess('skopeo', args, { timeoutMs: INSPECT_TIMEOUT_MS, signal: host.signal })
+    return Buffer.from(stdout, 'utf8')
+  } catch (err) {
+    throw failure(err, `inspecting ${ref}`, INSPECT_TIMEOUT_MS)
   }
 }

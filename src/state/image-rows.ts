@@ -6,7 +6,7 @@ import { isObject, isStringArray, parseJsonColumn } from './json-column.js'
 import type { StateStore } from './sqlite-state-store.js'
 import type { ImageLayer, ImageRecord } from './types.js'
 
-interface ImageRow { id: string, created_at: number, size: number, source: string, digest: string, repo_digests: string, layers: string, config: string, names: string | null }
+interface ImageRow { id: string, created_at: number, size: number, source: string, digest: string, source_digest: string, repo_digests: string, layers: string, config: string, names: string | null }
 
 const isLayers = (v: unknown): v is ImageLayer[] => Array.isArray(v) && v.every(l => isObject(l) && typeof l['diffId'] === 'string' && typeof l['digest'] === 'string')
 
@@ -17,6 +17,7 @@ function fromRow (r: ImageRow): ImageRecord {
   const names = r.names === null || r.names === '' ? [] : r.names.split('\x1f')
   return {
     id: r.id as ImageId, name: names[0] ?? '', names, createdAt: r.created_at, size: r.size, source: r.source, digest: r.digest,
+    ...(r.source_digest === '' ? {} : { sourceDigest: r.source_digest }),
     repoDigests: parseJsonColumn(r.repo_digests, 'images.repo_digests', isStringArray, []),
     layers: parseJsonColumn(r.layers, 'images.layers', isLayers, []),
     config: parseJsonColumn(r.config, 'images.config', isObject, {}),
@@ -29,8 +30,8 @@ function nameInUse (name: string): PodctlError {
 
 // Inserts the image row and its names (name, or names when given); a taken name is an error.
 export function insertImage (store: StateStore, i: ImageRecord): void {
-  store.db.prepare('INSERT INTO images (id, created_at, size, source, digest, repo_digests, layers, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(i.id, i.createdAt, i.size, i.source, i.digest ?? '', JSON.stringify(i.repoDigests ?? []), JSON.stringify(i.layers ?? []), JSON.stringify(i.config ?? {}))
+  store.db.prepare('INSERT INTO images (id, created_at, size, source, digest, source_digest, repo_digests, layers, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(i.id, i.createdAt, i.size, i.source, i.digest ?? '', i.sourceDigest ?? '', JSON.stringify(i.repoDigests ?? []), JSON.stringify(i.layers ?? []), JSON.stringify(i.config ?? {}))
   for (const n of i.names ?? (i.name === '' ? [] : [i.name])) {
     try {
       addImageName(store, i.id, n, false)
@@ -73,6 +74,19 @@ export function addRepoDigest (store: StateStore, imageId: string, repoDigest: s
 export function getImage (store: StateStore, id: string): ImageRecord | undefined {
   const r = store.db.prepare(`${SELECT} WHERE i.id = ?`).get(id) as ImageRow | undefined
   return r === undefined ? undefined : fromRow(r)
+}
+
+// The image holding exactly this name (repository:tag), if any.
+export function imageByName (store: StateStore, name: string): ImageRecord | undefined {
+  const r = store.db.prepare('SELECT image_id FROM image_names WHERE name = ?').get(name) as { image_id: string } | undefined
+  return r === undefined ? undefined : getImage(store, r.image_id)
+}
+
+// The images whose manifest is this digest (an image's ID is its config's digest, so two
+// manifests can name one image; one manifest names one image).
+export function imagesWithManifest (store: StateStore, digest: string): ImageRecord[] {
+  const rows = store.db.prepare('SELECT id FROM images WHERE digest = ?').all(digest) as { id: string }[]
+  return rows.flatMap(r => { const i = getImage(store, r.id); return i === undefined ? [] : [i] })
 }
 
 export function listImages (store: StateStore): ImageRecord[] {

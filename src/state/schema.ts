@@ -118,6 +118,11 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO image_names (name, image_id, added_at) SELECT name, id, created_at FROM images_before_names;
   DROP TABLE images_before_names;
   `,
+  // The registry's digest of what an image was first pulled by, where it is not the stored
+  // manifest's (a manifest list, a converted Docker schema 2 manifest): Podman's Digest.
+  `
+  ALTER TABLE images ADD COLUMN source_digest TEXT NOT NULL DEFAULT '';
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -81,14 +81,28 @@ export function listImagesMatching (host: Host, filters: readonly string[]): Ima
   })
 }
 
-// `images --format json`: Podman's fields.
+// Podman's Digest: what the first pull named (a list's digest), else the manifest's.
+export function displayDigest (i: ImageRecord): string {
+  return i.sourceDigest ?? i.digest ?? ''
+}
+
+// `images --format json` as Podman 4.3 prints it: one entry per name (an image with two
+// names is listed twice, as in the table), RepoTags null (Podman 4.3 fills it only for
+// templates), Names left out and Dangling: true for an image without names, History the
+// names newest first.
 export function imageListJson (host: Host, images: readonly ImageRecord[]): Record<string, unknown>[] {
-  return host.store.read(() => images.map(i => ({
-    Id: i.id, ParentId: '', RepoTags: i.names ?? [], RepoDigests: i.repoDigests ?? [], Size: i.size, SharedSize: 0, VirtualSize: i.size,
-    Labels: Object.keys(imageLabels(i)).length === 0 ? null : imageLabels(i), Containers: listImageUsers(host.store, i.id).length,
-    Names: i.names ?? [], Digest: i.digest ?? '', History: i.names ?? [],
-    Created: Math.floor(i.createdAt / 1000), CreatedAt: new Date(i.createdAt).toISOString().replace(/\.\d+Z$/, 'Z'),
-  })))
+  return host.store.read(() => images.flatMap(i => {
+    const names = i.names ?? []
+    const labels = imageLabels(i)
+    const entry = {
+      Id: i.id, ParentId: '', RepoTags: null, RepoDigests: i.repoDigests ?? [], Size: i.size, SharedSize: 0, VirtualSize: i.size,
+      Labels: Object.keys(labels).length === 0 ? null : labels, Containers: listImageUsers(host.store, i.id).length,
+      ...(names.length === 0 ? { Dangling: true } : { Names: names }),
+      Digest: displayDigest(i), History: [...names].reverse(),
+      Created: Math.floor(i.createdAt / 1000), CreatedAt: new Date(i.createdAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+    }
+    return Array.from({ length: Math.max(1, names.length) }, () => entry)
+  }))
 }
 
 // `image inspect`: Podman's field names.
@@ -98,7 +112,7 @@ export function inspectImage (i: ImageRecord): Record<string, unknown> {
   const labels = imageLabels(i)
   return {
     Id: i.id,
-    Digest: i.digest ?? '',
+    Digest: displayDigest(i),
     RepoTags: i.names ?? [],
     RepoDigests: i.repoDigests ?? [],
     Parent: '',

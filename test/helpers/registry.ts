@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -6,6 +7,8 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { buildBusyboxRootfs } from './busybox-rootfs.js'
+import type { Credentials, TokenServer } from './registry-auth.js'
+import { htpasswdLine } from './registry-auth.js'
 
 // A real local registry (Debian's docker-registry, distribution 2.8) on 127.0.0.1, and images
 // built with umoci from the static busybox, pushed with skopeo. Nothing leaves 127.0.0.1.
@@ -29,9 +32,24 @@ export async function freePort (): Promise<number> {
   })
 }
 
+// Who may use the registry: htpasswd users (Basic auth), or bearer tokens from a token
+// server (registry-auth.ts) whose certificate the registry trusts. Default: anyone.
+export type RegistryAuth = { htpasswd: Credentials[] } | { token: TokenServer }
+
+function authConfig (dir: string, auth: RegistryAuth | undefined): string[] {
+  if (auth === undefined) return []
+  if ('htpasswd' in auth) {
+    const file = path.join(dir, 'htpasswd')
+    fs.writeFileSync(file, auth.htpasswd.map(u => `${htpasswdLine(u)}\n`).join(''))
+    return ['auth:', '  htpasswd:', '    realm: podctl-test', `    path: ${file}`]
+  }
+  const t = auth.token
+  return ['auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.certFile}`]
+}
+
 // Starts `docker-registry serve CONFIG` with filesystem storage under a temp dir and waits
-// until GET /v2/ answers. stop() ends it by its PID and removes the dir.
-export async function startRegistry (): Promise<LocalRegistry> {
+// until GET /v2/ answers (200, or 401 with auth). stop() ends it by its PID and removes the dir.
+export async function startRegistry (opts: { auth?: RegistryAuth } = {}): Promise<LocalRegistry> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-registry-'))
   const port = await freePort()
   const config = path.join(dir, 'config.yml')
@@ -39,7 +57,7 @@ export async function startRegistry (): Promise<LocalRegistry> {
     'version: 0.1',
     'log:', '  level: error', '  accesslog:', '    disabled: true',
     'storage:', '  filesystem:', `    rootdirectory: ${path.join(dir, 'data')}`, '  delete:', '    enabled: true',
-    'http:', `  addr: 127.0.0.1:${port}`, '',
+    'http:', `  addr: 127.0.0.1:${port}`, ...authConfig(dir, opts.auth), '',
   ].join('\n'))
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
@@ -59,7 +77,7 @@ export async function startRegistry (): Promise<LocalRegistry> {
     if (child.exitCode !== null) break
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v2/`)
-      if (res.status === 200) return { host: `127.0.0.1:${port}`, port, dir, stop }
+      if (res.status === (opts.auth === undefined ? 200 : 401)) return { host: `127.0.0.1:${port}`, port, dir, stop }
     } catch { /* not yet */ }
     await sleep(25)
   }
@@ -78,9 +96,14 @@ export class OciImageBuilder {
   private readonly layout: string
   private readonly tag = 'latest'
 
-  constructor () {
+  // from: start as a copy of that image (its layers and config), else empty.
+  constructor (from?: OciImageBuilder) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-oci-'))
     this.layout = path.join(this.dir, 'layout')
+    if (from !== undefined) {
+      run('cp', ['-a', from.layout, this.layout])
+      return
+    }
     run('umoci', ['init', '--layout', this.layout])
     run('umoci', ['new', '--image', this.ref()])
   }
@@ -119,10 +142,13 @@ export class OciImageBuilder {
     return this
   }
 
-  // Pushes to a registry as NAME:TAG; returns the pushed reference.
-  push (registry: LocalRegistry, nameTag: string): string {
+  // Pushes to a registry as NAME:TAG (with authfile's credentials; format v2s2: as a Docker
+  // schema 2 manifest, which skopeo converts to OCI on the way into podctl); returns the
+  // pushed reference.
+  push (registry: LocalRegistry, nameTag: string, o: { authfile?: string, format?: 'v2s2' } = {}): string {
     const dest = `${registry.host}/${nameTag}`
-    run('skopeo', ['copy', '-q', `oci:${this.ref()}`, `docker://${dest}`, '--dest-tls-verify=false'])
+    run('skopeo', ['copy', '-q', ...(o.authfile === undefined ? [] : ['--dest-authfile', o.authfile]), ...(o.format === undefined ? [] : ['--format', o.format]),
+      `oci:${this.ref()}`, `docker://${dest}`, '--dest-tls-verify=false'])
     return dest
   }
 
@@ -137,6 +163,37 @@ export class OciImageBuilder {
   }
 }
 
+export interface IndexEntry { image: OciImageBuilder, platform: { os: string, architecture: string, variant?: string } }
+
+// Pushes an OCI image index (a multi-platform "manifest list") of the entries' images as
+// NAME:TAG: the images are copied into one layout, the index written by hand beside them,
+// and all of it pushed with `skopeo copy --all`. Returns the pushed reference and the
+// digests of the index and of each entry's manifest.
+export function pushIndex (registry: LocalRegistry, nameTag: string, entries: IndexEntry[]): { ref: string, index: string, manifests: string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podctl-index-'))
+  try {
+    const layout = path.join(dir, 'layout')
+    const manifests = entries.map((e, i) => {
+      run('skopeo', ['copy', '-q', `oci:${e.image.ref()}`, `oci:${layout}:p${i}`])
+      const idx = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string, size: number, mediaType: string, annotations?: Record<string, string> }[] }
+      const d = idx.manifests.find(m => m.annotations?.['org.opencontainers.image.ref.name'] === `p${i}`)!
+      return { mediaType: d.mediaType, digest: d.digest, size: d.size, platform: e.platform }
+    })
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }))
+    const digest = `sha256:${crypto.createHash('sha256').update(index).digest('hex')}`
+    fs.writeFileSync(path.join(layout, 'blobs', 'sha256', digest.slice('sha256:'.length)), index)
+    fs.writeFileSync(path.join(layout, 'index.json'), JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest, size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'index' } }],
+    }))
+    const ref = `${registry.host}/${nameTag}`
+    run('skopeo', ['copy', '-q', '--all', `oci:${layout}:index`, `docker://${ref}`, '--dest-tls-verify=false'])
+    return { ref, index: digest, manifests: manifests.map(m => m.digest) }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 // A tar file from entries written by GNU tar of a staged dir: names are kept as given
 // (relative, with whiteout names such as .wh.foo or .wh..wh..opq).
 export function tarOfDir (dir: string, file: string): string {
@@ -145,8 +202,8 @@ export function tarOfDir (dir: string, file: string): string {
 }
 
 // Runs fn with a fresh registry, stopped (by PID) and removed afterwards even on failure.
-export async function withRegistry<T> (fn: (r: LocalRegistry) => Promise<T>): Promise<T> {
-  const r = await startRegistry()
+export async function withRegistry<T> (fn: (r: LocalRegistry) => Promise<T>, opts: { auth?: RegistryAuth } = {}): Promise<T> {
+  const r = await startRegistry(opts)
   try {
     return await fn(r)
   } finally {

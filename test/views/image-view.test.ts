@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import type { Host } from '../../src/host.js'
 import { insertImage } from '../../src/state/image-rows.js'
 import { StateStore } from '../../src/state/sqlite-state-store.js'
-import { humanSize, inspectImage, listImagesMatching, splitName } from '../../src/views/image-view.js'
+import { humanSize, imageListJson, inspectImage, listImagesMatching, splitName } from '../../src/views/image-view.js'
 import { imageFixture } from '../state/row-fixtures.js'
 
 const test = suite('image views')
@@ -45,6 +45,21 @@ test('images --filter: dangling, reference globs, label, id, before/since; unkno
   assert.throws(() => ids('color=red'), /color is an invalid filter/)
   assert.throws(() => ids('dangling=maybe'), /invalid filter dangling=maybe: must be true or false/)
   assert.throws(() => ids('nokey'), /invalid image filter "nokey"/)
+})
+
+test('images --format json: Podman 4.3\'s shape (an entry per name, RepoTags null, Dangling only without names)', () => {
+  using store = StateStore.openMemory()
+  const host = { store } as Host
+  const a = imageFixture({ name: '', names: ['quay.io/org/app:1', 'localhost/app:dev'], createdAt: 1_796_345_606_000, repoDigests: ['quay.io/org/app@sha256:' + 'a'.repeat(64)] })
+  const b = imageFixture({ name: '', names: [], createdAt: 1_796_345_607_000 })
+  store.write(() => { for (const i of [a, b]) insertImage(store, i) })
+  const json = imageListJson(host, listImagesMatching(host, []))
+  assert.is(json.length, 3)
+  assert.equal(json[0], json[1])
+  assert.equal([json[0]!['Id'], json[0]!['RepoTags'], json[0]!['RepoDigests'], json[0]!['Names'], json[0]!['History'], 'Dangling' in json[0]!, json[0]!['CreatedAt']],
+    [a.id, null, a.repoDigests, ['quay.io/org/app:1', 'localhost/app:dev'], ['localhost/app:dev', 'quay.io/org/app:1'], false, '2026-12-04T00:53:26Z'])
+  assert.equal([json[2]!['Id'], json[2]!['RepoTags'], json[2]!['Dangling'], 'Names' in json[2]!, json[2]!['History']], [b.id, null, true, false, []])
+  assert.equal(Object.keys(json[0]!), ['Id', 'ParentId', 'RepoTags', 'RepoDigests', 'Size', 'SharedSize', 'VirtualSize', 'Labels', 'Containers', 'Names', 'Digest', 'History', 'Created', 'CreatedAt'])
 })
 
 test('image inspect: Podman\'s fields from the stored config', () => {

@@ -1,10 +1,11 @@
-import { humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, pullImage, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
+import { displayDigest, humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
 import type { ImageRecord } from '../../index.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
-import { FORMAT_OPTION, streamsOf, wantsJson } from '../command.js'
+import { FORMAT_OPTION, wantsJson } from '../command.js'
 import { strings } from '../removal-flags.js'
 import { renderJson, renderLines, renderTable } from '../render.js'
 import { existsCommand } from '../exists-command.js'
+import { pullCommand } from '../pull-command.js'
 
 const importCommand: PodctlCommand = {
   command: 'import <path> <name>',
@@ -13,30 +14,6 @@ const importCommand: PodctlCommand = {
   builder: y => y.positional('path', { type: 'string' }).positional('name', { type: 'string' }),
   async run (ctx, argv) {
     const image = await importImage(ctx, String(argv['path']), String(argv['name']))
-    return { stdout: `${image.id}\n` }
-  },
-}
-
-const pullCommand: PodctlCommand = {
-  command: 'pull <name>',
-  describe: 'Pull an image from a registry',
-  examples: [
-    ['podctl pull --tls-verify=false 127.0.0.1:5000/busybox:latest', 'a fully qualified name'],
-    ['podctl pull alpine', 'a short name: registries.conf aliases, then unqualified-search-registries'],
-  ],
-  builder: y => y.positional('name', { type: 'string' })
-    .option('tls-verify', { type: 'boolean', default: true, describe: 'Require HTTPS and verify certificates when contacting registries' })
-    .option('authfile', { type: 'string', describe: 'Path of the authentication file (auth.json)' })
-    .option('platform', { type: 'string', describe: 'Pick the image for OS/ARCH[/VARIANT] from a manifest list' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Suppress output information when pulling images' }),
-  async run (ctx, argv) {
-    const stderr = streamsOf(ctx).stderr
-    const image = await pullImage(ctx, String(argv['name']), {
-      tlsVerify: argv['tls-verify'] !== false,
-      ...(typeof argv['authfile'] === 'string' ? { authfile: argv['authfile'] } : {}),
-      ...(typeof argv['platform'] === 'string' ? { platform: argv['platform'] } : {}),
-      ...(argv['quiet'] === true ? {} : { progress: (line: string) => stderr(`${line}\n`) }),
-    })
     return { stdout: `${image.id}\n` }
   },
 }
@@ -105,7 +82,7 @@ const lsCommand: PodctlCommand = {
       const items = rows.map(({ image: i, name }) => {
         const { repository, tag } = splitName(name)
         return {
-          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: i.digest ?? '', Digests: i.repoDigests ?? [],
+          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: displayDigest(i), Digests: i.repoDigests ?? [],
           Created: `${humanDuration(now - i.createdAt)} ago`, CreatedSince: `${humanDuration(now - i.createdAt)} ago`, CreatedAt: new Date(i.createdAt).toISOString(),
           Size: humanSize(i.size), VirtualSize: i.size, Source: i.source,
         }
@@ -116,7 +93,7 @@ const lsCommand: PodctlCommand = {
     return {
       stdout: renderTable(['REPOSITORY', 'TAG', ...(digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'], rows.map(({ image: i, name }) => {
         const { repository, tag } = splitName(name)
-        return [repository, tag, ...(digests ? [i.digest === '' || i.digest === undefined ? '<none>' : i.digest] : []), id(i.id), `${humanDuration(now - i.createdAt)} ago`, humanSize(i.size)]
+        return [repository, tag, ...(digests ? [displayDigest(i) === '' ? '<none>' : displayDigest(i)] : []), id(i.id), `${humanDuration(now - i.createdAt)} ago`, humanSize(i.size)]
       })),
     }
   },
@@ -196,6 +173,5 @@ export const imageGroup: PodctlGroup = {
 // Podman's top-level shortcuts.
 export const imagesCommand: PodctlCommand = { ...lsCommand, command: 'images', aliases: [] }
 export const rmiCommand: PodctlCommand = { ...rmCommand, command: 'rmi [images..]', aliases: [] }
-export const topPullCommand: PodctlCommand = pullCommand
 export const topLoadCommand: PodctlCommand = loadCommand
 export const topSaveCommand: PodctlCommand = saveCommand

@@ -60,7 +60,7 @@ export const COMMANDS: (CommandDescriptor | GroupDescriptor)[] = [
     describe: 'Manage images',
     subcommands: [
       { command: 'import <path> <name>', describe: 'Import a rootfs directory or tarball as an image', load: () => image('import') },
-      { command: 'pull <name>', describe: 'Pull an image from a registry', load: () => image('pull') },
+      { command: 'pull <name>', describe: 'Pull an image from a registry', load: async () => (await import('../pull-command.js')).pullCommand },
       { command: 'load', describe: 'Load images from a docker-archive or oci-archive tarball (gzip-compressed or not)', load: () => image('load') },
       { command: 'save <images..>', describe: 'Save an image to a docker-archive or oci-archive tarball', load: () => image('save') },
       { command: 'ls', describe: 'List images', aliases: ['list'], load: () => image('ls') },
@@ -74,7 +74,7 @@ export const COMMANDS: (CommandDescriptor | GroupDescriptor)[] = [
   },
   { command: 'images', describe: 'List images', aliases: [], load: async () => (await import('./image.js')).imagesCommand },
   { command: 'rmi [images..]', describe: 'Remove images (a name of an image with other names is only untagged)', aliases: [], load: async () => (await import('./image.js')).rmiCommand },
-  { command: 'pull <name>', describe: 'Pull an image from a registry', load: async () => (await import('./image.js')).topPullCommand },
+  { command: 'pull <name>', describe: 'Pull an image from a registry', load: async () => (await import('../pull-command.js')).pullCommand },
   { command: 'load', describe: 'Load images from a docker-archive or oci-archive tarball (gzip-compressed or not)', load: async () => (await import('./image.js')).topLoadCommand },
   { command: 'save <images..>', describe: 'Save an image to a docker-archive or oci-archive tarball', load: async () => (await import('./image.js')).topSaveCommand },
   { command: 'tag <image> <names..>', describe: 'Add an additional name to a local image', load: async () => (await import('./image.js')).tagCommand },

@@ -6,8 +6,11 @@ import type { StateStore } from './sqlite-state-store.js'
 
 export interface ForeignKeyViolation { table: string, rowid: number, parent: string, fkid: number }
 
+// Sorted by table, rowid and key: foreign_key_check walks SQLite's schema hash, whose
+// order changes with the schema (a migration that adds a column reordered it).
 export function listForeignKeyViolations (store: StateStore): ForeignKeyViolation[] {
-  return store.db.pragma('foreign_key_check') as ForeignKeyViolation[]
+  return (store.db.pragma('foreign_key_check') as ForeignKeyViolation[])
+    .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0) || a.rowid - b.rowid || a.fkid - b.fkid)
 }
 
 // kind is as stored: the table's CHECK constraint may not have held when it was written.

@@ -40,8 +40,8 @@ test('listForeignKeyViolations: every dangling reference, by table and rowid', (
   assert.equal(listForeignKeyViolations(s), [
     { table: 'container_deps', rowid: 2, parent: 'containers', fkid: 0 },
     { table: 'container_deps', rowid: 3, parent: 'containers', fkid: 1 },
-    { table: 'pods', rowid: 1, parent: 'containers', fkid: 0 },
     { table: 'containers', rowid: 3, parent: 'pods', fkid: 0 },
+    { table: 'pods', rowid: 1, parent: 'containers', fkid: 0 },
   ])
 })
 
@@ -62,7 +62,7 @@ test('getDependencyRow / deleteDependencyRow: by rowid; the sound dependency sta
   assert.is(s.write(() => deleteDependencyRow(s, 2)), false, 'already gone')
   assert.is(s.write(() => deleteDependencyRow(s, 3)), true)
   assert.equal(listDependencies(s), [{ containerId: c1.id, dependsOn: c2.id, kind: 'network' }])
-  assert.equal(listForeignKeyViolations(s).map(v => v.table), ['pods', 'containers'])
+  assert.equal(listForeignKeyViolations(s).map(v => v.table), ['containers', 'pods'])
 })
 
 test('getPodInfraRow / clearPodInfra: by rowid; only that pod\'s infra_id is cleared', () => {

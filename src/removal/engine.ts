@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events'
 import os from 'node:os'
 
 import pLimit from 'p-limit'
@@ -81,7 +82,12 @@ export async function executeRemoval (host: Host, prep: PreparedRemoval, opts: E
     claimWaitMs: opts.claimWaitMs ?? 120_000, claimPollMs: opts.claimPollMs ?? 50, containers: prep.containers, emit,
     commit: new GroupCommit(host.store),
   }
-  const limit = pLimit(opts.maxWorkers ?? defaultMaxWorkers())
+  const workers = opts.maxWorkers ?? defaultMaxWorkers()
+  // Every external command a step runs listens on the run's signal until it exits, and a
+  // worker runs two at once (network teardown beside the runtime delete): Node's leak
+  // warning (at 10 listeners, printed on stderr) is raised to what the pool can hold.
+  if (getMaxListeners(host.signal) < 4 * workers) setMaxListeners(4 * workers, host.signal)
+  const limit = pLimit(workers)
   let inflight = 0
   let finish!: () => void
   const allDone = new Promise<void>(resolve => { finish = resolve })

@@ -157,6 +157,22 @@ test('a failed network teardown still lets the runtime delete finish; the contai
   assert.equal(h.ids(), [c.id])
 }))
 
+test('a full pool of workers, each with two steps listening on the run\'s signal, draws no MaxListenersExceededWarning', () => withHarness(async h => {
+  const cs = Array.from({ length: 40 }, (_, i) => h.container(`l${i}`))
+  const warnings: string[] = []
+  const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`) }
+  process.on('warning', onWarning)
+  try {
+    // The fake backend's delayed steps wait with the run's signal, as real commands do.
+    const { report } = await runEngine(h, cs, { backend: new FakeBackend({ delayMs: 5 }), maxWorkers: 8 })
+    assert.ok(report.containers.every(c => c.outcome.status === 'removed'))
+    await new Promise(resolve => setImmediate(resolve))
+  } finally {
+    process.off('warning', onWarning)
+  }
+  assert.equal(warnings.filter(w => w.startsWith('MaxListenersExceededWarning')), [])
+}))
+
 test('cidfile and pod-id-file are deleted with their container and pod', () => withHarness(async h => {
   const fs = await import('node:fs')
   const cidfile = `${h.dir}/c.cid`; fs.writeFileSync(cidfile, 'x')

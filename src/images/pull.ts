@@ -13,7 +13,7 @@ import { digestHex, hasLayer } from './layer-store.js'
 import { listEntries, manifestDigest, unambiguousInstance } from './manifest-list.js'
 import { readLayoutImage } from './oci-layout.js'
 import type { ImageReference } from './reference.js'
-import { formatReference, repository, tagName } from './reference.js'
+import { formatReference, pulledName, repository, tagName } from './reference.js'
 import { loadRegistriesConf, resolveCandidates } from './registries-conf.js'
 import { parsePlatform, skopeoCopy, skopeoInspectRaw } from './skopeo.js'
 import { withImageStorageLock } from './storage-lock.js'
@@ -151,8 +151,7 @@ function recordIfStored (host: Host, ref: ImageReference, manifest: Buffer, plat
   if (found === undefined || !isComplete(host, found)) return undefined
   return host.store.write(() => {
     if (getImage(host.store, found.id) === undefined) return undefined
-    const name = tagName(ref)
-    if (name !== undefined) addImageName(host.store, found.id, name)
+    addImageName(host.store, found.id, pulledName(ref))
     for (const rd of source.repoDigests) addRepoDigest(host.store, found.id, rd)
     return getImage(host.store, found.id)
   })
@@ -175,9 +174,8 @@ async function copyAndStore (host: Host, ref: ImageReference, src: string, o: Pu
     for (const line of copied.value.split('\n')) if (line.trim() !== '') o.progress?.(line)
     return await withImageStorageLock(host, 'shared', async () => {
       const img = readLayoutImage(host, tmp)
-      const name = tagName(ref)
       const digests = repoDigestsOf(ref, img, current.value, o.platform)
-      return await storeImage(host, img, name === undefined ? [] : [name], digests.repoDigests, formatReference(ref), digests.source)
+      return await storeImage(host, img, [pulledName(ref)], digests.repoDigests, formatReference(ref), digests.source)
     })
   } finally {
     removeTree(tmp)

@@ -82,7 +82,7 @@ export type { ArchiveFormat } from './images/archive.js'
 export type { PullOptions } from './images/pull.js'
 export { pruneImages } from './images/remove-image.js'
 export { tagImage, untagImage } from './images/tag-image.js'
-export { displayDigest, humanSize, imageListJson, inspectImages, listImagesMatching, splitName } from './views/image-view.js'
+export { displayDigest, displayRepoDigests, humanSize, imageListJson, inspectImages, listImagesMatching, rowNames, splitName } from './views/image-view.js'
 export { createVolume, inspectVolumes, listVolumesMatching, pruneVolumes, toVolumeView } from './storage/volumes.js'
 
 // Networks.

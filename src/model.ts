@@ -66,13 +66,18 @@ export interface ImageRecord {
   createdAt: number
   size: number
   source: string
-  // Every name (repository:tag), in the order they were added.
+  // Every name (repository:tag, or repository@digest for a pull by digest), in the order
+  // they were added.
   names?: string[]
-  // The manifest digest (the OCI manifest stored), and repository@digest per repository it
-  // was pulled from.
+  // Every name it ever had, newest first (a name that moved to another image stays here).
+  namesHistory?: string[]
+  // The manifest digest (the manifest stored, as the registry or archive gave it), and
+  // repository@digest per repository it was pulled from (what the image is known by; the
+  // RepoDigests shown derive from the current names).
   digest?: string
   // The registry's digest of what the first pull named, when it is another: a manifest
-  // list's, or a Docker schema 2 manifest's that was stored converted. Podman's Digest.
+  // list's (or, for an image stored before schema 5, a Docker schema 2 manifest's stored
+  // converted). Podman's Digest.
   sourceDigest?: string
   repoDigests?: string[]
   // Bottom first; empty for an imported rootfs.

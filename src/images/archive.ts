@@ -1,18 +1,18 @@
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 
-import { errorMessage, invalidArgument, PodctlError } from '../errors.js'
+import { errorMessage, invalidArgument } from '../errors.js'
 import type { Host } from '../host.js'
 import { makeDirs, removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
-import { resolveImage } from '../state/image-rows.js'
+import { addRepoDigest, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
-import { storeImage } from './image-store.js'
-import { readLayoutImage } from './oci-layout.js'
+import { blobsOfManifest, dropUnreferencedBlobs, storeImage } from './image-store.js'
+import { importDirLayout, writeDirLayout } from './dir-layout.js'
+import { readManifestImage } from './oci-layout.js'
 import { normalizeDomain, parseReference, tagName } from './reference.js'
 import { skopeoCopy } from './skopeo.js'
 import { withImageStorageLock } from './storage-lock.js'
@@ -97,6 +97,12 @@ function storedName (raw: string): string | undefined {
   }
 }
 
+// The repository of a stored name (repository:tag).
+function repositoryOf (name: string): string {
+  const colon = name.lastIndexOf(':')
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name
+}
+
 export interface LoadResult { images: ImageRecord[], names: string[] }
 
 // `load -i FILE` (or a stream: stdin): every image in the archive, with its names.
@@ -129,9 +135,20 @@ export async function loadImages (host: Host, input: { file: string } | { stream
     for (const [n, img] of index.images.entries()) {
       const layout = path.join(tmp, `image-${n}`)
       const src = index.format === 'docker-archive' ? `docker-archive:${file}:${img.source}` : `oci-archive:${file}${img.source === '' ? '' : `:${img.source}`}`
-      await skopeoCopy(host, src, `oci:${layout}:load`, { remote: 'src', sharedBlobDir: paths.blobs(host.config) })
+      // dir: keeps the manifest and config as the archive has them (Podman's image ID).
+      await skopeoCopy(host, src, `dir:${layout}`, { remote: 'src' })
       const names = img.names.map(storedName).filter((x): x is string => x !== undefined)
-      const record = await withImageStorageLock(host, 'shared', async () => await storeImage(host, readLayoutImage(host, layout), names, [], file))
+      let digest = ''
+      const record = await withImageStorageLock(host, 'shared', async () => {
+        digest = await importDirLayout(host, layout)
+        return await storeImage(host, readManifestImage(host, digest), names, [], file)
+      })
+      // An image stored already under another manifest (the same config: the same ID): the
+      // image is known by this digest too, as in Podman; its blobs nothing else uses go.
+      if (record.digest !== digest) {
+        host.store.write(() => { for (const n of names) addRepoDigest(host.store, record.id, `${repositoryOf(n)}@${digest}`) })
+        await dropUnreferencedBlobs(host, [digest, ...blobsOfManifest(host, digest)])
+      }
       out.images.push(record)
       out.names.push(...(names.length > 0 ? names : [`sha256:${record.id}`]))
     }
@@ -159,20 +176,14 @@ export async function saveImage (host: Host, refs: readonly string[], output: st
   makeDirs(tmpRoot, 0o700)
   const tmp = fs.mkdtempSync(path.join(tmpRoot, 'save-'))
   try {
-    // An oci: layout naming the stored manifest; its blobs are the shared store's.
-    const manifest = fs.readFileSync(paths.blob(host.config, image.digest!))
-    if (createHash('sha256').update(manifest).digest('hex') !== image.digest!.slice('sha256:'.length)) throw new PodctlError('STORAGE_FAILED', `manifest blob ${image.digest!} is corrupt`)
-    fs.mkdirSync(path.join(tmp, 'blobs'))
-    fs.writeFileSync(path.join(tmp, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}')
-    fs.writeFileSync(path.join(tmp, 'index.json'), JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: image.digest, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'save' } }],
-    }))
+    // A dir: layout of the manifest as stored (a Docker schema 2 image stays one, so a
+    // docker-archive keeps its config and Podman loads it under the same ID).
+    writeDirLayout(host, image, tmp)
     const dest = path.resolve(output)
     fs.rmSync(dest, { force: true })
     const destRef = format === 'docker-archive' ? `docker-archive:${dest}${names[0] === undefined ? '' : `:${names[0]}`}` : `oci-archive:${dest}${names[0] === undefined ? '' : `:${names[0]}`}`
-    await skopeoCopy(host, `oci:${tmp}:save`, destRef, {
-      remote: 'dest', sharedBlobDir: paths.blobs(host.config),
+    await skopeoCopy(host, `dir:${tmp}`, destRef, {
+      remote: 'dest',
       ...(format === 'docker-archive' && names.length > 1 ? { extraArgs: names.slice(1).flatMap(n => ['--additional-tag', n]) } : {}),
     })
   } finally {

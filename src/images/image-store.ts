@@ -8,6 +8,7 @@ import { paths } from '../storage/paths.js'
 import { addImageName, addRepoDigest, getImage, insertImage, isLayerUsed, listImages, referencedBlobs } from '../state/image-rows.js'
 import type { ImageLayer, ImageRecord } from '../state/types.js'
 import { crashPoint } from './crash-points.js'
+import { withImageStorageLock } from './storage-lock.js'
 import { digestHex, ensureLayer, layerSize, removeLayer } from './layer-store.js'
 import type { PulledImage } from './oci-layout.js'
 
@@ -68,6 +69,29 @@ export function freeUnusedBlobs (host: Host): number {
     n++
   }
   return n
+}
+
+// Drops the blobs given that no image record references (a manifest of an image stored
+// already under another manifest: its ID is the config's digest; skopeo's converted pair).
+// Takes the image storage lock exclusively.
+export async function dropUnreferencedBlobs (host: Host, digests: readonly (string | undefined)[]): Promise<void> {
+  await withImageStorageLock(host, 'exclusive', async () => {
+    const keep = host.store.read(() => referencedBlobs(host.store))
+    for (const d of new Set(digests)) {
+      if (d === undefined || keep.has(d) || !/^sha256:[a-f0-9]{64}$/.test(d)) continue
+      fs.rmSync(paths.blob(host.config, d), { force: true })
+    }
+  })
+}
+
+// The config and layer digests a stored manifest blob names ([] when it is not readable).
+export function blobsOfManifest (host: Host, digest: string): string[] {
+  try {
+    const m = JSON.parse(fs.readFileSync(paths.blob(host.config, digest), 'utf8')) as { config?: { digest?: unknown }, layers?: { digest?: unknown }[] }
+    return [m.config?.digest, ...(Array.isArray(m.layers) ? m.layers.map(l => l.digest) : [])].filter((d): d is string => typeof d === 'string')
+  } catch {
+    return []
+  }
 }
 
 // Every layer dir on disk (complete or not), for system check.

@@ -8,7 +8,8 @@ import { paths } from '../storage/paths.js'
 import type { ImageLayer } from '../state/types.js'
 import { digestHex } from './layer-store.js'
 
-// Reading what skopeo wrote to an oci: layout whose blobs live in the shared blob store.
+// Reading what skopeo wrote to an oci: layout whose blobs live in the shared blob store, and
+// stored manifests (OCI or Docker schema 2).
 // Every blob read is checked against its digest.
 
 export interface PulledImage {
@@ -19,6 +20,9 @@ export interface PulledImage {
 }
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const DOCKER_V2S2 = 'application/vnd.docker.distribution.manifest.v2+json'
+// An image manifest podctl stores as it came: OCI, or Docker schema 2 (Podman keeps both).
+const IMAGE_MANIFESTS = new Set([OCI_MANIFEST, DOCKER_V2S2])
 
 function bad (what: string, msg: string): PodctlError {
   return new PodctlError('STORAGE_FAILED', `${what}: ${msg}`)
@@ -65,7 +69,7 @@ export function readLayoutImage (host: Host, layoutDir: string, blobDir = paths.
 
 export function readManifestImage (host: Host, manifestDigest: string, blobDir = paths.blobs(host.config)): PulledImage {
   const manifest = json(readBlob(host, manifestDigest, blobDir), `manifest ${manifestDigest}`)
-  if (manifest['mediaType'] !== undefined && manifest['mediaType'] !== OCI_MANIFEST) throw bad(`manifest ${manifestDigest}`, `unsupported media type ${String(manifest['mediaType'])}`)
+  if (manifest['mediaType'] !== undefined && !IMAGE_MANIFESTS.has(String(manifest['mediaType']))) throw bad(`manifest ${manifestDigest}`, `unsupported media type ${String(manifest['mediaType'])}`)
   const cfgDesc = descriptor(manifest['config'], `manifest ${manifestDigest} config`)
   const config = json(readBlob(host, cfgDesc.digest, blobDir), `config ${cfgDesc.digest}`)
   const layerDescs = Array.isArray(manifest['layers']) ? manifest['layers'].map((l, i) => descriptor(l, `manifest ${manifestDigest} layer ${i}`)) : []

@@ -8,14 +8,15 @@ import { makeDirs, removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
 import type { ImageRecord } from '../state/types.js'
 import { checkAuthFile, resolveAuthFile } from './auth-file.js'
-import { storeImage } from './image-store.js'
+import { blobsOfManifest, dropUnreferencedBlobs, storeImage } from './image-store.js'
 import { digestHex, hasLayer } from './layer-store.js'
 import { listEntries, manifestDigest, unambiguousInstance } from './manifest-list.js'
-import { readLayoutImage } from './oci-layout.js'
+import { storeBlob } from './dir-layout.js'
+import { DOCKER_V2S2, readLayoutImage, readManifestImage } from './oci-layout.js'
 import type { ImageReference } from './reference.js'
-import { formatReference, repository, tagName } from './reference.js'
+import { formatReference, pulledName, repository, tagName } from './reference.js'
 import { loadRegistriesConf, resolveCandidates } from './registries-conf.js'
-import { parsePlatform, skopeoCopy, skopeoInspectRaw } from './skopeo.js'
+import { parsePlatform, skopeoCopy, skopeoInspectConfigRaw, skopeoInspectRaw } from './skopeo.js'
 import { withImageStorageLock } from './storage-lock.js'
 
 export interface PullOptions {
@@ -120,14 +121,12 @@ function readSource (ref: ImageReference, manifest: Buffer, platform: string | u
     find: host => {
       const i = getImage(host.store, m.config.slice('sha256:'.length))
       if (i !== undefined && sameLayers(i, m.layers)) return i
-      // A Docker schema 2 image is stored converted to OCI (another config digest): it is
-      // found by the registry digest its first pull recorded.
+      // A Docker schema 2 image stored before schema 5 was converted to OCI (another config
+      // digest): it is found by the registry digest its first pull recorded.
       return listImages(host.store).find(x => (x.repoDigests ?? []).some(rd => rd.endsWith(`@${top}`)) && sameLayers(x, m.layers))
     },
   }
 }
-
-const DOCKER_V2S2 = 'application/vnd.docker.distribution.manifest.v2+json'
 
 function parseManifest (manifest: Buffer): { mediaType: string, config: string, layers: string[] } | undefined {
   let m: { mediaType?: unknown, config?: { digest?: unknown }, layers?: { digest?: unknown }[] }
@@ -151,8 +150,7 @@ function recordIfStored (host: Host, ref: ImageReference, manifest: Buffer, plat
   if (found === undefined || !isComplete(host, found)) return undefined
   return host.store.write(() => {
     if (getImage(host.store, found.id) === undefined) return undefined
-    const name = tagName(ref)
-    if (name !== undefined) addImageName(host.store, found.id, name)
+    addImageName(host.store, found.id, pulledName(ref))
     for (const rd of source.repoDigests) addRepoDigest(host.store, found.id, rd)
     return getImage(host.store, found.id)
   })
@@ -163,25 +161,83 @@ async function copyAndStore (host: Host, ref: ImageReference, src: string, o: Pu
   makeDirs(tmpRoot, 0o700)
   makeDirs(paths.blobs(host.config), 0o700)
   const tmp = fs.mkdtempSync(path.join(tmpRoot, 'pull-'))
+  const remote = { ...(o.tlsVerify === undefined ? {} : { tlsVerify: o.tlsVerify }), ...(o.authfile === undefined ? {} : { authfile: o.authfile }) }
   try {
     const [copied, current] = await Promise.allSettled([skopeoCopy(host, src, `oci:${tmp}:pull`, {
-      remote: 'src', sharedBlobDir: paths.blobs(host.config),
-      ...(o.tlsVerify === undefined ? {} : { tlsVerify: o.tlsVerify }),
-      ...(o.authfile === undefined ? {} : { authfile: o.authfile }),
+      remote: 'src', sharedBlobDir: paths.blobs(host.config), ...remote,
       ...(o.platform === undefined ? {} : { platform: o.platform }),
     }), manifest])
     if (copied.status === 'rejected') throw copied.reason
     if (current.status === 'rejected') throw current.reason
     for (const line of copied.value.split('\n')) if (line.trim() !== '') o.progress?.(line)
-    return await withImageStorageLock(host, 'shared', async () => {
+    const written = layoutManifestDigest(tmp)
+    const docker = current.value === undefined ? undefined : await fetchDockerOriginal(host, ref, current.value, written, o.platform, remote)
+    const record = await withImageStorageLock(host, 'shared', async () => {
+      const name = pulledName(ref)
+      if (docker !== undefined) {
+        // Written under the lock, so no blob collection of another process takes them first.
+        await storeBlob(host, docker.configDigest, docker.config)
+        await storeBlob(host, docker.digest, docker.manifest)
+        return await storeImage(host, readManifestImage(host, docker.digest), [name], docker.repoDigests, formatReference(ref), docker.source)
+      }
       const img = readLayoutImage(host, tmp)
-      const name = tagName(ref)
       const digests = repoDigestsOf(ref, img, current.value, o.platform)
-      return await storeImage(host, img, name === undefined ? [] : [name], digests.repoDigests, formatReference(ref), digests.source)
+      return await storeImage(host, img, [name], digests.repoDigests, formatReference(ref), digests.source)
     })
+    // The OCI manifest and config skopeo converted a Docker schema 2 image to; or a manifest
+    // of an image stored already under another one (the same config: the same ID).
+    if (docker !== undefined || record.digest !== written) await dropUnreferencedBlobs(host, [written, ...blobsOfManifest(host, written)])
+    return record
   } finally {
     removeTree(tmp)
   }
+}
+
+function layoutManifestDigest (dir: string): string {
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests?: { digest?: unknown }[] }
+  const d = index.manifests?.[0]?.digest
+  if (typeof d !== 'string') throw new PodctlError('STORAGE_FAILED', `${dir}/index.json: no manifest`)
+  return d
+}
+
+interface DockerOriginal { digest: string, manifest: Buffer, config: Buffer, configDigest: string, repoDigests: string[], source?: string }
+
+// When the image copied is a Docker schema 2 one (skopeo wrote it converted to OCI), its
+// manifest and config as the registry has them, fetched by digest (to be stored in the blob
+// store): the config's digest is Podman's image ID. The layer blobs are the same ones, and
+// are checked against this manifest and config as they are unpacked.
+async function fetchDockerOriginal (host: Host, ref: ImageReference, manifest: Buffer, written: string, platform: string | undefined, remote: { tlsVerify?: boolean, authfile?: string }): Promise<DockerOriginal | undefined> {
+  const top = manifestDigest(manifest)
+  const repo = repository(ref)
+  const entries = listEntries(manifest)
+  let raw = manifest
+  let digest = top
+  if (entries !== undefined) {
+    const instance = unambiguousInstance(entries, parsePlatform(platform))
+    if (instance === undefined || instance === written) return undefined
+    raw = await skopeoInspectRaw(host, `docker://${repo}@${instance}`, remote)
+    digest = instance
+    if (manifestDigest(raw) !== instance) throw new PodctlError('STORAGE_FAILED', `manifest ${instance}: digest mismatch: content has ${manifestDigest(raw)}`)
+  }
+  if (digest === written) return undefined
+  const m = parseManifest(raw)
+  if (m === undefined || m.mediaType !== DOCKER_V2S2) return undefined
+  // The copy wrote this image converted (same layer blobs) unless the tag moved meanwhile:
+  // then what was copied is stored as written. (A concurrent pull of the same image may have
+  // dropped the converted manifest already: the layers are checked as they are unpacked.)
+  const copiedLayers = layersOfBlob(host, written)
+  if (copiedLayers !== undefined && JSON.stringify(copiedLayers) !== JSON.stringify(m.layers)) return undefined
+  const config = await skopeoInspectConfigRaw(host, `docker://${repo}@${digest}`, remote)
+  const blobs = { manifest: raw, config, configDigest: m.config }
+  return entries === undefined
+    ? { digest, ...blobs, repoDigests: [`${repo}@${top}`] }
+    : { digest, ...blobs, repoDigests: [`${repo}@${top}`, `${repo}@${digest}`], source: top }
+}
+
+function layersOfBlob (host: Host, digest: string): string[] | undefined {
+  let data: Buffer
+  try { data = fs.readFileSync(paths.blob(host.config, digest)) } catch { return undefined }
+  return parseManifest(data)?.layers
 }
 
 // The registry's digests when its manifest (fetched beside the copy) is the one copied: the

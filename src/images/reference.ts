@@ -87,3 +87,9 @@ export function tagName (ref: ImageReference): string | undefined {
   if (ref.digest !== undefined && ref.tag === undefined) return undefined
   return `${repository(ref)}:${ref.tag ?? 'latest'}`
 }
+
+// The name a pull records, as Podman does: repository:tag, or repository@digest for a pull
+// by digest alone.
+export function pulledName (ref: ImageReference): string {
+  return tagName(ref) ?? `${repository(ref)}@${ref.digest!}`
+}

@@ -2,6 +2,7 @@ import { PodctlError } from '../errors.js'
 import type { Host } from '../host.js'
 import { removeTree } from '../storage/atomic-file.js'
 import { paths } from '../storage/paths.js'
+import { isDangling } from './image-children.js'
 import { clearImageReference, deleteImageRow, getImage, listImages, listImageUsers, removeImageName, resolveImage } from '../state/image-rows.js'
 import type { ImageRecord } from '../state/types.js'
 import { crashPoint } from './crash-points.js'
@@ -69,11 +70,14 @@ export async function releaseImageStorage (host: Host, image: ImageRecord, hadUs
   })
 }
 
-// `image prune [-a]`: dangling images (no names), or with all every image, that no
-// container uses. Returns the removed IDs.
+// `image prune [-a]`: dangling images (no names, no child image: an intermediate one stays,
+// as in Podman), or with all every image, that no container uses. Returns the removed IDs.
 export async function pruneImages (host: Host, all: boolean): Promise<string[]> {
   const removed: string[] = []
-  const candidates = host.store.read(() => listImages(host.store).filter(i => (all || (i.names ?? []).length === 0) && listImageUsers(host.store, i.id).length === 0))
+  const candidates = host.store.read(() => {
+    const images = listImages(host.store)
+    return images.filter(i => (all || isDangling(i, images)) && listImageUsers(host.store, i.id).length === 0)
+  })
   for (const c of candidates) {
     const gone = host.store.write(() => {
       const i = getImage(host.store, c.id)

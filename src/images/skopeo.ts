@@ -102,8 +102,8 @@ const INSPECT_TIMEOUT_MS = 5 * 60_000
 
 // The registry's current manifest for ref (docker://…), as served: one manifest request, no
 // blobs. A manifest list or OCI index comes back as the list.
-export async function skopeoInspectRaw (host: Host, ref: string, o: { tlsVerify?: boolean, authfile?: string }): Promise<Buffer> {
-  const args = [...globalArgs(), 'inspect', '--raw', '--retry-times', '0']
+export async function skopeoInspectRaw (host: Host, ref: string, o: { tlsVerify?: boolean, authfile?: string }, config = false): Promise<Buffer> {
+  const args = [...globalArgs(), 'inspect', ...(config ? ['--config'] : []), '--raw', '--retry-times', '0']
   if (o.tlsVerify === false) args.push('--tls-verify=false')
   if (o.authfile !== undefined) args.push('--authfile', o.authfile)
   args.push(ref)
@@ -113,4 +113,9 @@ export async function skopeoInspectRaw (host: Host, ref: string, o: { tlsVerify?
   } catch (err) {
     throw failure(err, `inspecting ${ref}`, INSPECT_TIMEOUT_MS)
   }
+}
+
+// The image's config blob as the registry has it (ref names an image manifest: by digest).
+export async function skopeoInspectConfigRaw (host: Host, ref: string, o: { tlsVerify?: boolean, authfile?: string }): Promise<Buffer> {
+  return await skopeoInspectRaw(host, ref, o, true)
 }

@@ -6,7 +6,7 @@ import { isObject, isStringArray, parseJsonColumn } from './json-column.js'
 import type { StateStore } from './sqlite-state-store.js'
 import type { ImageLayer, ImageRecord } from './types.js'
 
-interface ImageRow { id: string, created_at: number, size: number, source: string, digest: string, source_digest: string, repo_digests: string, layers: string, config: string, names: string | null }
+interface ImageRow { id: string, created_at: number, size: number, source: string, digest: string, source_digest: string, names_history: string, repo_digests: string, layers: string, config: string, names: string | null }
 
 const isLayers = (v: unknown): v is ImageLayer[] => Array.isArray(v) && v.every(l => isObject(l) && typeof l['diffId'] === 'string' && typeof l['digest'] === 'string')
 
@@ -18,6 +18,7 @@ function fromRow (r: ImageRow): ImageRecord {
   return {
     id: r.id as ImageId, name: names[0] ?? '', names, createdAt: r.created_at, size: r.size, source: r.source, digest: r.digest,
     ...(r.source_digest === '' ? {} : { sourceDigest: r.source_digest }),
+    namesHistory: parseJsonColumn(r.names_history, 'images.names_history', isStringArray, []),
     repoDigests: parseJsonColumn(r.repo_digests, 'images.repo_digests', isStringArray, []),
     layers: parseJsonColumn(r.layers, 'images.layers', isLayers, []),
     config: parseJsonColumn(r.config, 'images.config', isObject, {}),
@@ -51,7 +52,16 @@ export function addImageName (store: StateStore, imageId: string, name: string, 
     if (owner !== undefined) store.db.prepare('DELETE FROM image_names WHERE name = ?').run(name)
   }
   store.db.prepare('INSERT INTO image_names (name, image_id, added_at) VALUES (?, ?, ?)').run(name, imageId, Date.now())
+  addToNamesHistory(store, imageId, name)
   return true
+}
+
+// The name goes first in the image's names history, once (c/storage's addNameToHistory).
+function addToNamesHistory (store: StateStore, imageId: string, name: string): void {
+  const r = store.db.prepare('SELECT names_history FROM images WHERE id = ?').get(imageId) as { names_history: string } | undefined
+  if (r === undefined) return
+  const old = parseJsonColumn(r.names_history, 'images.names_history', isStringArray, [])
+  store.db.prepare('UPDATE images SET names_history = ? WHERE id = ?').run(JSON.stringify([name, ...old.filter(n => n !== name)]), imageId)
 }
 
 // Removes one name of the image; whether it had it.

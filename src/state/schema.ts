@@ -123,6 +123,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE images ADD COLUMN source_digest TEXT NOT NULL DEFAULT '';
   `,
+  // The names an image ever had, newest first (c/storage's NamesHistory: Podman's History
+  // and NamesHistory, kept when a name moves to another image). Existing images start from
+  // their current names.
+  `
+  ALTER TABLE images ADD COLUMN names_history TEXT NOT NULL DEFAULT '[]';
+  UPDATE images SET names_history = (SELECT json_group_array(name) FROM (SELECT name FROM image_names n WHERE n.image_id = images.id ORDER BY added_at DESC, rowid DESC));
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { isPodctlError } from '../../src/errors.js'
-import { formatReference, normalizeDomain, parseReference, tagName } from '../../src/images/reference.js'
+import { formatReference, normalizeDomain, parseReference, pulledName, tagName } from '../../src/images/reference.js'
 import { mergeRegistriesConf, parseRegistriesToml, resolveCandidates } from '../../src/images/registries-conf.js'
 import type { RegistriesConf } from '../../src/images/registries-conf.js'
 
@@ -115,6 +115,11 @@ test('resolveCandidates: qualified names as given, aliases before search registr
   assert.equal(names('busybox'), ['first.io/busybox:latest', 'docker.io/library/busybox:latest', 'quay.io/ns/busybox:latest'])
   assert.equal(names('org/app:v'), ['first.io/org/app:v', 'docker.io/org/app:v', 'quay.io/ns/org/app:v'])
   assert.is(message(() => resolveCandidates('x', conf(''))), 'short-name "x" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"')
+})
+
+test('pulledName: the name a pull records, as Podman does: repository:tag, repository@digest for a digest alone', () => {
+  const p = (raw: string): string => pulledName(normalizeDomain(parseReference(raw)))
+  assert.equal([p('r.io/a'), p('r.io/a:1'), p(`r.io/a@${D}`), p(`r.io/a:1@${D}`)], ['r.io/a:latest', 'r.io/a:1', `r.io/a@${D}`, 'r.io/a:1'])
 })
 
 test.run()

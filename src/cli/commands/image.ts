@@ -1,4 +1,4 @@
-import { displayDigest, humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, removeImages, renderTemplate, shortId, splitName, tagImage, untagImage } from '../../index.js'
+import { displayDigest, displayRepoDigests, humanDuration, humanSize, imageListJson, importImage, inspectImages, invalidArgument, loadImages, saveImage, listImagesMatching, PodctlError, pruneImages, removeImages, renderTemplate, rowNames, shortId, splitName, tagImage, untagImage } from '../../index.js'
 import type { ImageRecord } from '../../index.js'
 import type { PodctlCommand, PodctlGroup } from '../command.js'
 import { FORMAT_OPTION, wantsJson } from '../command.js'
@@ -49,14 +49,10 @@ const saveCommand: PodctlCommand = {
   },
 }
 
-// One row per name, as Podman lists them: an image pulled by digest only shows its
-// repository with tag <none>, a dangling one <none> <none>.
+// Rows as Podman lists them (rowNames): one per tag; an image pulled by digest only shows
+// its repository with tag <none>, a dangling one <none> <none>.
 function rowsOf (images: readonly ImageRecord[]): { image: ImageRecord, name: string }[] {
-  return images.flatMap(image => {
-    const names = image.names ?? []
-    if (names.length > 0) return names.map(name => ({ image, name }))
-    return [{ image, name: image.repoDigests?.[0] ?? '' }]
-  })
+  return images.flatMap(image => rowNames(image).map(name => ({ image, name })))
 }
 
 const lsCommand: PodctlCommand = {
@@ -65,13 +61,14 @@ const lsCommand: PodctlCommand = {
   describe: 'List images',
   examples: [['podctl images --filter dangling=true -q', 'IDs of images without a name'], ['podctl images --digests', 'with the manifest digest']],
   builder: y => y
+    .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'Show all images, intermediate ones too (no names, and a child image)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Display only image IDs' })
     .option('no-trunc', { type: 'boolean', default: false, describe: 'Do not truncate output' })
     .option('digests', { type: 'boolean', default: false, describe: 'Show digests' })
     .option('filter', { alias: 'f', type: 'string', describe: 'Filter output (repeatable): dangling, reference, label, id, before, since, containers' })
     .option('format', FORMAT_OPTION),
   run (ctx, argv) {
-    const images = listImagesMatching(ctx, strings(argv['filter']))
+    const images = listImagesMatching(ctx, strings(argv['filter']), { all: argv['all'] === true })
     if (wantsJson(argv)) return { stdout: renderJson(imageListJson(ctx, images)) }
     const id = (s: string): string => argv['no-trunc'] === true ? `sha256:${s}` : shortId(s)
     if (argv['quiet'] === true) return { stdout: renderLines(images.map(i => id(i.id))) }
@@ -82,7 +79,7 @@ const lsCommand: PodctlCommand = {
       const items = rows.map(({ image: i, name }) => {
         const { repository, tag } = splitName(name)
         return {
-          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: displayDigest(i), Digests: i.repoDigests ?? [],
+          ID: id(i.id), Id: i.id, Repository: repository, Tag: tag, Names: i.names ?? [], Digest: displayDigest(i), Digests: displayRepoDigests(i),
           Created: `${humanDuration(now - i.createdAt)} ago`, CreatedSince: `${humanDuration(now - i.createdAt)} ago`, CreatedAt: new Date(i.createdAt).toISOString(),
           Size: humanSize(i.size), VirtualSize: i.size, Source: i.source,
         }

@@ -11,7 +11,7 @@ import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import type { PortMapping } from '../network/port-mapping.js'
 import { portsClash } from '../network/port-mapping.js'
 import { checkPortsFree } from '../network/port-probe.js'
-import { addDependency, deleteContainerRow, insertContainer, listContainers } from '../state/container-rows.js'
+import { addDependency, deleteContainerRow, getContainer, insertContainer, listContainers } from '../state/container-rows.js'
 import { insertContainerNetworks } from '../state/network-rows.js'
 import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
@@ -19,7 +19,7 @@ import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js
 import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
 import { readConfig, toConfigColumn } from './container-config.js'
 import { checkNetworksExist } from './network-mode.js'
-import type { CreateContainerOptions } from './plan-create.js'
+import type { CreateContainerOptions, CreatePlan } from './plan-create.js'
 import { planCreate } from './plan-create.js'
 import { mountContainerRootfs } from './rootfs-layers.js'
 import { teardownContainerStorage } from './teardown.js'
@@ -33,6 +33,7 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
   const plan = planCreate(host, o, infraOf)
   await checkNetworksExist(host, { kind: 'cni', networks: plan.networks })
   const id = generateId<ContainerId>()
+  checkPodDependencies(host, id, plan)
   const layers = (plan.image?.layers ?? []).map(l => digestHex(l.diffId)).reverse()
   const lowerDir = plan.image === null ? await ensureInfraRootfs(host) : layers.length > 0 ? '' : paths.imageRootfs(host.config, plan.image.id)
   const record: ContainerRecord = {
@@ -130,4 +131,17 @@ function explainLostDependency (host: Host, record: ContainerRecord, err: unknow
     return new PodctlError('NO_SUCH_IMAGE', `image ${record.imageId} was removed while container ${record.name} was being created: image not known`, { cause: err })
   }
   return new PodctlError('NO_SUCH_VOLUME', `a volume container ${record.name} uses was removed while it was being created: no such volume`, { cause: err })
+}
+
+// Podman's rule, with its words: a pod member depends only on containers of its pod, and a
+// container outside pods never on a pod member (--requires, --network/--ipc/--pid/--uts
+// container:X). Else removing the pod would have to take an outsider along, or fail.
+function checkPodDependencies (host: Host, id: string, plan: CreatePlan): void {
+  const podId = plan.pod?.id ?? null
+  for (const d of plan.deps) {
+    const dep = getContainer(host.store, d.dependsOn)
+    if (dep === undefined || dep.podId === podId) continue
+    if (podId !== null) throw invalidArgument(`running container create option: container has joined pod ${podId} and dependency container ${dep.id} is not a member of the pod: invalid argument`)
+    throw invalidArgument(`container ${id} depends on container ${dep.id} which is in a pod - containers not in pods cannot depend on containers in pods: invalid argument`)
+  }
 }

@@ -140,4 +140,28 @@ test('CLI: pod create/start/ps/inspect/stop and run --pod, with Podman field nam
   assert.equal([missing.code, missing.stderr], [125, 'Error: no pod with name or ID nope found: no such pod\n'])
 }))
 
+test('dependencies across a pod boundary are refused with Podman\'s words, exit 125, nothing created; pod rm -fa then works', () => withTestHost(async h => {
+  await importBusyboxImage(h)
+  await createPod(h, { name: 'p1' })
+  await createPod(h, { name: 'p2' })
+  const m1 = await createContainer(h, { image: 'busybox', command: ['sleep', '1000'], pod: 'p1', name: 'm1' })
+  const before = listContainers(h.store).map(c => c.id).sort()
+  const outside = await runInProcess([...hostArgs(h), 'create', '--network', 'none', '--requires', 'm1', '--name', 'out', 'busybox', 'true'])
+  assert.is(outside.code, 125)
+  assert.match(outside.stderr, new RegExp(`^Error: container [0-9a-f]{64} depends on container ${m1.id} which is in a pod - containers not in pods cannot depend on containers in pods: invalid argument\n$`))
+  const joined = await runInProcess([...hostArgs(h), 'create', '--network', 'container:m1', '--name', 'out2', 'busybox', 'true'])
+  assert.is(joined.code, 125)
+  assert.match(joined.stderr, 'which is in a pod - containers not in pods cannot depend on containers in pods')
+  const p2 = lookupPod(h.store, 'p2')!
+  const other = await runInProcess([...hostArgs(h), 'create', '--pod', 'p2', '--requires', 'm1', '--name', 'm2', 'busybox', 'true'])
+  assert.equal([other.code, other.stderr], [125, `Error: running container create option: container has joined pod ${p2.id} and dependency container ${m1.id} is not a member of the pod: invalid argument\n`])
+  assert.equal(listContainers(h.store).map(c => c.id).sort(), before)
+  // Within one pod it is allowed, and the whole lot goes with pod rm -fa.
+  const same = await runInProcess([...hostArgs(h), 'create', '--pod', 'p1', '--requires', 'm1', '--name', 'm3', 'busybox', 'true'])
+  assert.is(same.code, 0, same.stderr)
+  const rm = await runInProcess([...hostArgs(h), 'pod', 'rm', '-fa', '-t', '0'])
+  assert.equal([rm.code, rm.stderr], [0, ''])
+  assert.equal(listContainers(h.store), [])
+}))
+
 test.run()

@@ -53,6 +53,9 @@ export function pickOp (rnd: Random, p: Pools): Op {
 const EXPECTED: [string, RegExp][] = [
   // Podman's wording ends in "container already exists", but it is about dependents.
   ['in-use', /has dependent containers/i],
+  // --requires across a pod boundary (a random container may be another pod's member):
+  // refused at create with Podman's words, whichever way it crosses.
+  ['pod-dependency', /is not a member of the pod|containers not in pods cannot depend on containers in pods/i],
   // A host port another container publishes: "host port N/tcp is already published by …".
   ['port-in-use', /host port \d+\/(tcp|udp) is already published by|address already in use/i],
   ['name-in-use', /already in use|already exists|name .* is in use|already used/i],

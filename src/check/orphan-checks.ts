@@ -1,8 +1,10 @@
+import fs from 'node:fs'
 import path from 'node:path'
 
 import { runtimeFor } from '../containers/host-runtime.js'
 import type { Host } from '../host.js'
 import { netnsPathFor } from '../network/index.js'
+import { networkLockPath } from '../network/container-lock.js'
 import { removeNetns } from '../network/netns.js'
 import { execCommand } from '../process/exec-command.js'
 import type { RuntimeState } from '../runtime/oci-runtime.js'
@@ -34,17 +36,20 @@ export function findOrphanMounts (host: Host, rows: RowSnapshot, mounts: Readonl
   })
 }
 
-// Container storage dirs, OCI bundle dirs and conmon exit files no row owns: unmount what
-// is inside, remove.
+// Container storage dirs, OCI bundle dirs, conmon exit files and network lock files no row
+// owns: unmount what is inside, remove.
 export function findOrphanDirs (host: Host, rows: RowSnapshot): Problem[] {
   const out: Problem[] = []
-  const roots = [path.join(host.config.root, 'storage', 'containers'), path.join(host.config.runroot, 'containers'), paths.exitDir(host.config)]
+  const locks = path.dirname(networkLockPath(host.config.runroot, 'x'))
+  const roots = [path.join(host.config.root, 'storage', 'containers'), path.join(host.config.runroot, 'containers'), paths.exitDir(host.config), locks]
   for (const base of roots) {
     for (const name of listDir(base)) {
       if (rows.containers.has(name)) continue
+      // A lock file beside its netns goes with the orphan-netns repair.
+      if (base === locks && fs.existsSync(netnsPathFor(host.config.runroot, name))) continue
       const dir = path.join(base, name)
       out.push({
-        kind: 'orphan-storage', object: dir, detail: `${base === paths.exitDir(host.config) ? 'exit file' : 'directory'} ${dir} belongs to no container`,
+        kind: 'orphan-storage', object: dir, detail: `${base === paths.exitDir(host.config) ? 'exit file' : base === locks ? 'network lock file' : 'directory'} ${dir} belongs to no container`,
         repair: async () => {
           for (const mp of mountsUnder(listMountPoints(), dir)) await unmount(mp, host.signal)
           removeTree(dir)
@@ -61,7 +66,10 @@ export function findOrphanNetns (host: Host, rows: RowSnapshot): Problem[] {
   return listDir(dir).flatMap(name => {
     const file = path.join(dir, name)
     if (rows.netnsPaths.has(file) || (rows.containers.has(name) && file === netnsPathFor(host.config.runroot, name))) return []
-    return [{ kind: 'orphan-netns' as const, object: file, detail: `network namespace ${file} belongs to no container`, repair: () => removeNetns(file) }]
+    return [{ kind: 'orphan-netns' as const, object: file, detail: `network namespace ${file} belongs to no container`, repair: async () => {
+        await removeNetns(file)
+        if (!rows.containers.has(name)) fs.rmSync(networkLockPath(host.config.runroot, name), { force: true })
+      } }]
   })
 }
 

@@ -185,7 +185,8 @@ function removedWhileStarting (id: string): PodctlError {
 
 // A start that lost the race with rm: the removal may already have run its steps, so what
 // this start made (runtime container, netns and IPs, rootfs mount, dirs) is undone here.
-// Every step is idempotent, so a removal still running beside it does no harm.
+// Every step is idempotent, and CNI ADD and DEL of one container never overlap across
+// processes (network-attach.ts locks), so a removal still running beside it does no harm.
 async function undoIfRemoved (host: Host, c: ContainerRecord, monitor?: MonitorIdentity): Promise<void> {
   const row = getContainer(host.store, c.id)
   if (row !== undefined && row.state !== 'removing') return

@@ -7,6 +7,7 @@ import type { CniPaths } from './cni-paths.js'
 import type { ConfigWalk } from './config-walk.js'
 import { findNetwork } from './config-walk.js'
 import { validateInterfaceName } from './conflist-build.js'
+import { withContainerNetworkLock } from './container-lock.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { removeMasquerade } from './masq-cleanup.js'
 import { createNetns, isNetnsMounted, netnsPathFor, removeNetns } from './netns.js'
@@ -39,8 +40,13 @@ export interface AttachDeps {
 
 const CONTAINER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/
 // One container's attachments change one after another (the CNI spec forbids parallel
-// calls for one container); different containers proceed in parallel.
+// calls for one container): in this process a queue, across processes a flock.
+// Different containers proceed in parallel.
 const perContainer = new KeyedQueue()
+
+function oneAtATime<T> (deps: AttachDeps, containerId: string, fn: () => Promise<T>): Promise<T> {
+  return perContainer.run(containerId, () => withContainerNetworkLock(deps.config.runroot, containerId, fn, deps.signal))
+}
 
 function chainContext (deps: AttachDeps, containerId: string, netns: string): ChainContext {
   const ctx: ChainContext = { containerId, netns, pluginDirs: deps.config.cniPluginDirs, log: deps.log }
@@ -73,7 +79,7 @@ function checkStaticIp (net: NetworkConfig, ip: string): void {
 // (DEL, cache entry, netns) before the error is rethrown.
 export function attachNetworks (deps: AttachDeps, containerId: string, requests: readonly NetworkRequest[], containerName?: string): Promise<AttachResult> {
   const wanted = checkRequests(containerId, requests)
-  return perContainer.run(containerId, async () => {
+  return oneAtATime(deps, containerId, async () => {
     const walk = await deps.walk()
     const nets = wanted.map(w => findNetwork(walk, w.name))
     requests.forEach((r, i) => { if (r.staticIp !== undefined) checkStaticIp(nets[i]!, r.staticIp) })
@@ -142,7 +148,7 @@ interface Teardown { name: string, ifname: string, cached?: CachedAttachment, po
 // (after cleaning up) when a plugin's DEL failed.
 export function detachNetworks (deps: AttachDeps, containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
   if (!CONTAINER_ID.test(containerId)) return Promise.reject(invalidArgument(`invalid container ID ${JSON.stringify(containerId)} for networking`))
-  return perContainer.run(containerId, async () => {
+  return oneAtATime(deps, containerId, async () => {
     const cached = (await readCachedAttachments(deps.config.cniCacheDir, f => f.includes(`-${containerId}-`)))
       .filter(c => c.containerId === containerId)
     const targets: Teardown[] = requests === undefined

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert'
 import type { Finding } from '../../src/check/index.js'
 import { deleteRuntimeContainer, runtimeList } from '../../src/containers/host-runtime.js'
 import type { ContainerId } from '../../src/ids.js'
+import { networkLockPath } from '../../src/network/container-lock.js'
 import { CNIEnv } from '../../src/network/index.js'
 import { isProcessAlive } from '../../src/runtime/proc-status.js'
 import { claimContainer } from '../../src/state/claims.js'
@@ -163,6 +164,7 @@ test('CNI leftovers of a container without a row: result cache, IPAM, netns and 
     assert.equal([fixed.code, fixed.findings.every(f => f.repaired)], [0, true])
     assert.equal(fs.readdirSync(ipamDir).filter(n => /^\d/.test(n)), [])
     assert.not.ok(fs.existsSync(res.netnsPath))
+    assert.not.ok(fs.existsSync(networkLockPath(h.config.runroot, cid)), 'its network lock file goes with the netns')
     assert.not.ok(fs.existsSync(`/sys/class/net/${veth}`))
     assert.equal(await check(h), { code: 0, findings: [] })
   } finally {

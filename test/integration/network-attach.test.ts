@@ -1,16 +1,20 @@
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import * as assert from 'uvu/assert'
 import { suite } from 'uvu'
 
 import { isErrorCode } from '../../src/errors.js'
+import { networkLockPath } from '../../src/network/container-lock.js'
 import { CNIEnv } from '../../src/network/index.js'
 import type { CniSandbox } from '../helpers/cni.js'
 import {
   addressesInNetns, bridgePorts, cacheEntries, createLegacyMasqNetwork, ip, ipamAllocations, linkExists, linksInNetns, makeLoggingPluginDir,
-  natRulesFor, netnsFiles, randomSubnet, readLog, uniqueName, withCniSandbox,
+  natRulesFor, netnsFiles, portmapChainsOn, randomSubnet, readLog, uniqueName, withCniSandbox,
 } from '../helpers/cni.js'
+import { waitFor } from '../helpers/wait.js'
 
 const test = suite('network-attach')
 
@@ -189,6 +193,50 @@ test('networks defined by other tools (.conflist at 0.4.0, single-plugin .conf a
     await env.detach(cid)
     assertNothingLeft(s, [n1, n2], [b1, b2])
     assert.equal([fs.readFileSync(f1, 'utf8'), fs.readFileSync(f2, 'utf8')], before)
+  })
+})
+
+// Another process holding the container's network lock (util-linux flock) until its stdin
+// closes; resolves once the lock is held. removeFirst: it unlinks the file before letting go.
+async function holdNetworkLock (file: string, removeFirst = false): Promise<{ release: () => Promise<void> }> {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const script = removeFirst ? `read _; rm -f '${file}'` : 'read _'
+  const child = spawn('flock', ['-x', file, 'sh', '-c', script], { stdio: ['pipe', 'ignore', 'inherit'] })
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  await waitFor(() => fs.existsSync(file) && spawnSync('flock', ['-n', file, 'true']).status === 1, `flock holding ${file}`)
+  return { release: async () => { child.stdin.end('\n'); await exited } }
+}
+
+async function settlesWithin<T> (p: Promise<T>, ms: number): Promise<boolean> {
+  return await Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)])
+}
+
+test('the network lock file lives as long as the netns; ADD and DEL of one container wait for another process holding it', async () => {
+  await withCniSandbox(async s => {
+    const env = s.cniEnv()
+    const net = s.net()
+    await env.create({ name: net, subnets: [randomSubnet()], interfaceName: s.link() })
+    const cid = uniqueName('c')
+    const lockFile = networkLockPath(s.paths.runroot, cid)
+    const ports = [{ hostIp: '', hostPort: 30000 + Math.floor(Math.random() * 20000), containerPort: 80, protocol: 'tcp' as const }]
+    const holder = await holdNetworkLock(lockFile)
+    const attach = env.attach(cid, [{ name: net, portMappings: ports }])
+    assert.is(await settlesWithin(attach, 500), false, 'ADD waits while another process holds the lock')
+    assert.equal(netnsFiles(s.paths), [], 'no netns made while waiting')
+    await holder.release()
+    await attach
+    assert.ok(fs.existsSync(lockFile), 'lock file kept while the netns exists')
+    assert.is((await portmapChainsOn(new Set([net]), new Set())).length, 1, 'one CNI-DN chain')
+    const holder2 = await holdNetworkLock(lockFile, true)
+    const detach = env.detach(cid)
+    assert.is(await settlesWithin(detach, 500), false, 'DEL waits while another process holds the lock')
+    assert.is(netnsFiles(s.paths).length, 1, 'netns untouched while waiting')
+    // The holder unlinks the file as it lets go: the waiter must lock a fresh one.
+    await holder2.release()
+    await detach
+    assertNothingLeft(s, [net], [])
+    assert.equal(await portmapChainsOn(new Set([net]), new Set()), [], 'no CNI-DN chain left')
+    assert.not.ok(fs.existsSync(lockFile), 'lock file gone with the netns')
   })
 })
 

@@ -66,7 +66,7 @@ export function reparseArgs (argv: Args, word: string, flags: Flag[]): { args: A
   const repeated = words.slice(k, 2 * k).join(' ') === words.slice(0, k).join(' ')
   const at = repeated ? 2 * k : k
   const all: Flag[] = [...flags, { name: 'help', alias: ['h'], type: 'boolean', describe: '' }, ...GLOBAL_OPTIONS.map(g => ({ name: g.flag, type: 'string' as const, describe: '' }))]
-  const parsed = Parser(words.slice(at), {
+  const parsed = Parser(pflagBooleans(words.slice(at), all), {
     configuration: { 'halt-at-non-option': true, 'greedy-arrays': false, 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false },
     boolean: all.filter(f => f.type === 'boolean').map(f => f.name),
     string: all.filter(f => f.type === 'string').map(f => f.name),
@@ -81,6 +81,45 @@ export function reparseArgs (argv: Args, word: string, flags: Flag[]): { args: A
   const args: Args = { ...argv, ...parsed, _: words.slice(0, k) }
   for (const g of GLOBAL_OPTIONS) if (args[g.flag] === undefined) delete args[g.flag]
   return { args, positionals }
+}
+
+// Like pflag, a boolean flag never takes the next word as its value (yargs-parser would
+// read `exec -l true` as --latest=true with no command): each boolean flag before the first
+// positional is rewritten to --name=true; a value stays only in its own word (--rm=false).
+function pflagBooleans (words: string[], flags: Flag[]): string[] {
+  const byName = new Map<string, Flag>()
+  for (const f of flags) for (const n of [f.name, ...(f.alias ?? [])]) byName.set(n, f)
+  const out: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!
+    if (w === '--' || !w.startsWith('-') || w === '-') return [...out, ...words.slice(i)]
+    if (w.startsWith('--')) {
+      const f = byName.get(w.slice(2))
+      out.push(f?.type === 'boolean' ? `--${f.name}=true` : w)
+      if (f !== undefined && f.type !== 'boolean' && !w.includes('=') && i + 1 < words.length) out.push(words[++i]!)
+      continue
+    }
+    // A short cluster: booleans expand; a value flag takes the rest of the word or the next.
+    const expanded: string[] = []
+    let takesNext = false
+    for (let j = 1; j < w.length; j++) {
+      const f = byName.get(w[j]!)
+      if (f?.type === 'boolean' && w[j + 1] !== '=') { expanded.push(`--${f.name}=true`); continue }
+      if (f === undefined || f.type === 'boolean') {
+        expanded.push(`-${w.slice(j)}`)
+      } else if (j === w.length - 1) {
+        expanded.push(`--${f.name}`)
+        takesNext = true
+      } else {
+        // pflag: -eA=1 and -e=A=1 both give -e the value A=1.
+        expanded.push(`--${f.name}=${w.slice(w[j + 1] === '=' ? j + 2 : j + 1)}`)
+      }
+      break
+    }
+    out.push(...expanded)
+    if (takesNext && i + 1 < words.length) out.push(words[++i]!)
+  }
+  return out
 }
 
 // A context honouring global flags given after the command word (yargs did not see them).

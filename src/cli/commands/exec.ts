@@ -7,7 +7,7 @@ import { streamsOf } from '../command.js'
 import type { CommandContext } from '../context.js'
 import { contextFor, HelpRequested, renderCreateHelp, reparseArgs, withFlags } from '../create-flags.js'
 
-const EXEC_FLAGS = [
+export const EXEC_FLAGS = [
   { name: 'interactive', alias: ['i'], type: 'boolean' as const, describe: 'Keep STDIN open even if not attached' },
   { name: 'tty', alias: ['t'], type: 'boolean' as const, describe: 'Allocate a pseudo-TTY' },
   { name: 'detach', alias: ['d'], type: 'boolean' as const, describe: 'Run the exec session in detached mode (backgrounded)' },

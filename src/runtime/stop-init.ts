@@ -55,7 +55,8 @@ export async function waitForExit (pid: number, startTime: string | undefined, w
   for (;;) {
     const code = zombieExitCode(pid, startTime)
     if (code !== undefined) return { code }
-    if (!isProcessAlive(pid, startTime)) return { code: undefined }
+    // It may have turned zombie between the two reads: look once more for its code.
+    if (!isProcessAlive(pid, startTime)) return { code: zombieExitCode(pid, startTime) }
     const now = Date.now()
     if (now - started >= waitMs) return undefined
     await sleep(now - started < 1000 ? POLL_MS : SLOW_POLL_MS, undefined, signal === undefined ? {} : { signal })

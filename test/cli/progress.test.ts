@@ -5,6 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
 import { createProgress } from '../../src/cli/progress.js'
+import { waitFor } from '../helpers/wait.js'
 
 const test = suite('progress')
 
@@ -18,10 +19,11 @@ function fakeStream (isTTY: boolean, columns: number | null = 100): { stream: No
 test('on a TTY, long work shows a counter on the stream and clears it when done', async () => {
   const { stream, text } = fakeStream(true)
   const p = createProgress('Removing containers', 3, { stream, showAfterMs: 0 })
-  await sleep(20)
+  // ora loads on first use: slow on a loaded machine, so wait for it to draw, not a fixed time.
+  await waitFor(() => text().includes('Removing containers 0/3'), 'the spinner to appear')
   p.tick()
   p.tick()
-  await sleep(200)
+  await waitFor(() => text().includes('Removing containers 2/3'), 'the counter to reach 2/3')
   p.done()
   assert.match(text(), 'Removing containers 2/3')
 })

@@ -1,5 +1,9 @@
+import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+
 import { errorMessage, invalidArgument, PodctlError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { runProcess } from '../process/run-process.js'
 import { cidrContains, parseIp } from './cidr.js'
 import type { NetworkConfig } from './cni-config.js'
 import { parseNetworkConfig } from './cni-config.js'
@@ -143,7 +147,7 @@ interface Teardown { name: string, ifname: string, cached?: CachedAttachment, po
 
 // Runs DEL for the container's attachments (all of them, or the requested ones) in reverse
 // order with the cached result and ifname, then always removes their cache entries, and
-// the netns once no attachment is left. A missing netns, cache
+// the netns once no attachment is left (before the DELs, when all of them go). A missing netns, cache
 // entry, network or plugin is tolerated, so DEL is idempotent. Throws NETWORK_FAILED
 // (after cleaning up) when a plugin's DEL failed.
 export function detachNetworks (deps: AttachDeps, containerId: string, requests?: readonly DetachRequest[]): Promise<void> {
@@ -159,7 +163,16 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
         return hit === undefined ? { name: r.name, ifname: r.ifname ?? `eth${i}`, ...ports } : { name: r.name, ifname: hit.ifName, cached: hit, ...ports }
       }).reverse()
     const netnsPath = netnsPathFor(deps.config.runroot, containerId)
-    const ctx = chainContext(deps, containerId, await isNetnsMounted(netnsPath) ? netnsPath : '')
+    // Tearing down everything: the netns goes first. With no process left in it, the kernel
+    // destroys it and its interfaces in its own batched cleanup (no veth deletion per DEL
+    // under the rtnl lock), and each plugin's DEL, given no netns as the CNI spec allows, only
+    // releases what lives outside it: IPs, rules. A netns that will not go is left to DEL.
+    const everything = requests === undefined || cached.every(c => targets.some(t => t.cached === c))
+    const netnsGone = everything && await removeNetns(netnsPath).then(() => true, (e: unknown) => {
+      deps.log.debug(`removing ${netnsPath} before DEL: ${errorMessage(e)}`)
+      return false
+    })
+    const ctx = chainContext(deps, containerId, !netnsGone && await isNetnsMounted(netnsPath) ? netnsPath : '')
     const walk = targets.length > 0 ? await deps.walk() : undefined
     const errors: unknown[] = []
     for (const t of targets) {
@@ -178,11 +191,44 @@ export function detachNetworks (deps: AttachDeps, containerId: string, requests?
     const left = requests === undefined ? [] : (await readCachedAttachments(deps.config.cniCacheDir, f => f.includes(`-${containerId}-`)))
       .filter(c => c.containerId === containerId)
     if (left.length === 0) await removeNetns(netnsPath)
+    // The kernel's cleanup of the netns takes the host ends of its veths with it, moments
+    // later: when detach returns they are gone (waited for, else deleted).
+    if (netnsGone) await hostLinksGone(targets.flatMap(t => hostLinksOf(t.cached)), deps.signal)
     if (errors.length > 0) {
       throw new PodctlError('NETWORK_FAILED', `tearing down the network of ${containerId}: ${errors.map(errorMessage).join('; ')}`)
     }
   })
 }
+
+// The host-side links a bridge-type ADD made for the container (a veth's host end): in the
+// result's interfaces, those outside the sandbox other than the bridge it names itself.
+function hostLinksOf (cached: CachedAttachment | undefined): string[] {
+  const ifs = cached?.result['interfaces']
+  if (!Array.isArray(ifs)) return []
+  const out: string[] = []
+  for (const [i, v] of (ifs as unknown[]).entries()) {
+    const iface = v as { name?: unknown, sandbox?: unknown }
+    if (typeof iface.name !== 'string' || (typeof iface.sandbox === 'string' && iface.sandbox !== '')) continue
+    // Each veth's host end is reported right after the bridge and before the sandbox end.
+    const next = ifs[i + 1] as { sandbox?: unknown } | undefined
+    if (typeof next?.sandbox === 'string' && next.sandbox !== '' && /^[A-Za-z0-9_.-]{1,15}$/.test(iface.name)) out.push(iface.name)
+  }
+  return out
+}
+
+const HOST_LINK_WAIT_MS = 2000
+
+async function hostLinksGone (links: string[], signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + HOST_LINK_WAIT_MS
+  let left = links.filter(linkExists)
+  while (left.length > 0 && Date.now() < deadline && signal?.aborted !== true) {
+    await sleep(5)
+    left = left.filter(linkExists)
+  }
+  for (const l of left) await runProcess('ip', ['link', 'del', l], { timeoutMs: 10_000 }).catch(() => { /* gone meanwhile */ })
+}
+
+const linkExists = (name: string): boolean => fs.existsSync(`/sys/class/net/${name}`)
 
 // The config cached at ADD time (what set the attachment up: a flag flipped in the file
 // since, such as ipMasq, must not change how it is torn down), else the live config.

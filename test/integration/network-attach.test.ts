@@ -211,6 +211,32 @@ async function settlesWithin<T> (p: Promise<T>, ms: number): Promise<boolean> {
   return await Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)])
 }
 
+test('a full detach removes the netns before DEL (plugins get no CNI_NETNS) and returns once the host veth is gone; a partial one keeps the netns for DEL', async () => {
+  await withCniSandbox(async s => {
+    const log = path.join(s.dir, 'plugins.log')
+    const bridgeLogging = `echo "$CNI_COMMAND bridge $CNI_IFNAME netns=[$CNI_NETNS]" >> '${log}'\nexec /usr/lib/cni/bridge`
+    const env = envWithPlugins(s, makeLoggingPluginDir(s.dir, path.join(s.dir, 'other.log'), { bridge: bridgeLogging }))
+    const [b1, b2] = [s.link(), s.link()]
+    const [n1, n2] = [s.net('pa'), s.net('pb')]
+    await env.create({ name: n1, subnets: [randomSubnet()], interfaceName: b1 })
+    await env.create({ name: n2, subnets: [randomSubnet()], interfaceName: b2 })
+    const cid = uniqueName('c')
+    const res = await env.attach(cid, [{ name: n1 }, { name: n2 }])
+    const veths = [...bridgePorts(b1), ...bridgePorts(b2)]
+    assert.is(veths.length, 2)
+    fs.writeFileSync(log, '')
+    await env.detach(cid, [{ name: n2 }])
+    assert.equal(readLog(log), [`DEL bridge eth1 netns=[${res.netnsPath}]`], 'a partial detach gives DEL the netns')
+    assert.equal(netnsFiles(s.paths), [cid], 'the netns stays for eth0')
+    assert.equal(bridgePorts(b2), [])
+    fs.writeFileSync(log, '')
+    await env.detach(cid)
+    assert.equal(readLog(log), ['DEL bridge eth0 netns=[]'], 'a full detach runs DEL without a netns')
+    for (const v of veths) assert.not.ok(linkExists(v), `host veth ${v} gone when detach returns`)
+    assertNothingLeft(s, [n1, n2], [b1, b2])
+  })
+})
+
 test('the network lock file lives as long as the netns; ADD and DEL of one container wait for another process holding it', async () => {
   await withCniSandbox(async s => {
     const env = s.cniEnv()

@@ -11,13 +11,14 @@ import { discardPreparedVolume, prepareVolume } from '../storage/volumes.js'
 import type { PortMapping } from '../network/port-mapping.js'
 import { portsClash } from '../network/port-mapping.js'
 import { checkPortsFree } from '../network/port-probe.js'
-import { addDependency, deleteContainerRow, getContainer, insertContainer, listContainers } from '../state/container-rows.js'
+import { addDependency, deleteContainerRow, getContainer, insertContainer, isNameTaken, listContainers } from '../state/container-rows.js'
 import { insertContainerNetworks } from '../state/network-rows.js'
 import { getImage } from '../state/image-rows.js'
 import { getPod } from '../state/pod-rows.js'
 import type { ContainerRecord, PodRecord, VolumeRecord } from '../state/types.js'
 import { addContainerVolume, deleteVolumeIfUnused, getVolume, insertVolume } from '../state/volume-rows.js'
 import { readConfig, toConfigColumn } from './container-config.js'
+import { generateName } from './names.js'
 import { checkNetworksExist } from './network-mode.js'
 import type { CreateContainerOptions, CreatePlan } from './plan-create.js'
 import { planCreate } from './plan-create.js'
@@ -69,6 +70,8 @@ export async function createContainer (host: Host, o: CreateContainerOptions, in
       // In the insert's transaction, so two creates at once cannot both take a host port.
       checkHostPorts(host, plan.ports)
       for (const vol of newVolumes) if (getVolume(host.store, vol.name) === undefined) insertVolume(host.store, vol)
+      // A drawn name another process took since: draw again (a name the user gave is refused).
+      if (o.name === undefined && infraOf === undefined && isNameTaken(host.store, record.name)) record.name = generateName(host.store)
       insertContainer(host.store, record)
       for (const d of plan.deps) addDependency(host.store, { ...d, containerId: id })
       for (const v of plan.volumes) addContainerVolume(host.store, { containerId: id, volumeName: v.name, destination: v.destination })

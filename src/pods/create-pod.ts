@@ -6,7 +6,7 @@ import { createContainer } from '../containers/create-container.js'
 import { parseNetworkMode } from '../containers/network-mode.js'
 import { parsePublishList } from '../containers/port-args.js'
 import { generateName } from '../containers/names.js'
-import { deleteContainerRow, getContainer } from '../state/container-rows.js'
+import { deleteContainerRow, getContainer, isNameTaken } from '../state/container-rows.js'
 import { deletePodRow, getPod, insertPod, setPodInfra } from '../state/pod-rows.js'
 import type { Labels, PodRecord } from '../state/types.js'
 import { writeFileAtomicSync } from '../storage/atomic-file.js'
@@ -57,7 +57,11 @@ export async function createPod (host: Host, o: CreatePodOptions): Promise<PodRe
     id: generateId<PodId>(), name: o.name ?? generateName(host.store), createdAt: Date.now(), infraId: null, shared,
     labels: o.labels ?? {}, podIdFile: o.podIdFile ?? null, config: { infra, ...(o.network === undefined ? {} : { network: o.network }) },
   }
-  host.store.write(() => insertPod(host.store, pod))
+  host.store.write(() => {
+    // A drawn name another process took since: draw again (a name the user gave is refused).
+    if (o.name === undefined && isNameTaken(host.store, pod.name)) pod.name = generateName(host.store)
+    insertPod(host.store, pod)
+  })
   let done = false
   try {
     if (infra) {

@@ -12,18 +12,23 @@ const test = suite('names')
 
 test('generateName: Podman-style adjective_noun, a valid name', () => {
   using store = StateStore.openMemory()
-  for (let i = 0; i < 50; i++) {
+  const seen = new Set<string>()
+  for (let i = 0; i < 500; i++) {
     const n = generateName(store)
     assert.match(n, /^[a-z]+_[a-z]+$/)
     assert.ok(isValidName(n), n)
+    seen.add(n)
   }
+  // Parallel creates draw before they insert: with ~1000 pairs 500 draws repeated ~100 names;
+  // with 16,000 about 8.
+  assert.ok(seen.size >= 470, `${seen.size} distinct names in 500 draws`)
 })
 
 test('generateName never returns a name a container or pod already has; when the pairs run short it adds digits', () => {
   using store = StateStore.openMemory()
   const names: string[] = []
-  // About 1000 adjective_noun pairs exist: taking 1500 names runs them short.
-  for (let i = 0; i < 1500; i++) {
+  // 16,000 adjective_noun pairs exist: taking 20,000 names runs them short.
+  for (let i = 0; i < 20_000; i++) {
     const n = generateName(store)
     names.push(n)
     if (i % 2 === 0) insertContainer(store, containerFixture({ name: n }))
@@ -31,7 +36,7 @@ test('generateName never returns a name a container or pod already has; when the
   }
   assert.is(new Set(names).size, names.length)
   for (const n of names) assert.match(n, /^[a-z]+_[a-z]+(\d{1,3})?$/)
-  assert.ok(names.some(n => /\d$/.test(n)), 'no name with digits after 1500')
+  assert.ok(names.some(n => /\d$/.test(n)), 'no name with digits after 20,000')
 })
 
 test.run()

@@ -10,14 +10,30 @@ GLOBALS=(--root "$DEMO/root" --runroot "$DEMO/run" --cni-config-dir "$DEMO/cni" 
 podctl () { node dist/podctl.mjs "${GLOBALS[@]}" "$@"; }
 say () { printf '\n\033[1m$ podctl %s\033[0m\n' "$*"; }
 show () { say "$@"; podctl "$@"; }
+# Waits for the given background jobs only (a bare `wait` would also wait for the registry,
+# which never exits) and fails when any of them failed.
+wait_for () { local rc=0; for pid in "$@"; do wait "$pid" || rc=$?; done; return "$rc"; }
 had_bridge=0; [ -e /sys/class/net/podctl0 ] && had_bridge=1
 
 REGISTRY_PID=
+# podctl's PODCTL-… NAT chains whose POSTROUTING jump names a conflist under $DEMO, in one
+# iptables-restore transaction.
+remove_nat_chains () {
+  local rules
+  rules=$(iptables -t nat -S 2>/dev/null | awk -v f=" file $DEMO/" '
+    /^-A POSTROUTING / && index($0, f) && $NF ~ /^PODCTL-[0-9a-f]+$/ { print "-D" substr($0, 3); chains[$NF] = 1 }
+    END { for (c in chains) { print "-F " c; print "-X " c } }') || return 0
+  [ -n "$rules" ] || return 0
+  printf '*nat\n%s\nCOMMIT\n' "$rules" | iptables-restore --noflush || true
+}
 cleanup () {
   [ -z "$REGISTRY_PID" ] || kill "$REGISTRY_PID" 2>/dev/null || true
   podctl pod rm -fa -t 0 >/dev/null 2>&1 || true
   podctl rm -fa -t 0 >/dev/null 2>&1 || true
   podctl network rm -f demo-net >/dev/null 2>&1 || true
+  # The default network cannot be removed (as in Podman): its per-network NAT chain, whose
+  # jump names the demo's conflist, goes here with the demo's dirs.
+  remove_nat_chains
   [ "$had_bridge" = 1 ] || ip link del podctl0 2>/dev/null || true
   grep -q " $DEMO" /proc/self/mountinfo && awk -v d="$DEMO" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
   rm -rf "$DEMO"
@@ -49,16 +65,18 @@ show network create demo-net
 say "pod create ×5, 4 members each (busybox sleep: its PID 1 ignores SIGTERM)"
 for p in 1 2 3 4 5; do
   podctl pod create --name "pod$p" >/dev/null
-  for m in 1 2 3 4; do podctl run -d --pod "pod$p" --name "pod$p-m$m" busybox sleep 1000 >/dev/null & done
-  wait
+  pids=()
+  for m in 1 2 3 4; do podctl run -d --pod "pod$p" --name "pod$p-m$m" busybox sleep 1000 >/dev/null & pids+=($!); done
+  wait_for "${pids[@]}"
 done
 say "a base container on two networks, three joining its netns, one requiring it"
 podctl run -d --name base --network demo-net,podctl busybox sleep 1000 >/dev/null
 for i in 1 2 3; do podctl run -d --name "side$i" --network container:base busybox sleep 1000 >/dev/null; done
 podctl run -d --name app --requires base --network demo-net busybox sleep 1000 >/dev/null
 say "8 standalone containers"
-for i in $(seq 1 8); do podctl run -d --name "solo$i" busybox sleep 1000 >/dev/null & done
-wait
+pids=()
+for i in $(seq 1 8); do podctl run -d --name "solo$i" busybox sleep 1000 >/dev/null & pids+=($!); done
+wait_for "${pids[@]}"
 
 show pod ps
 show ps
